@@ -8,69 +8,41 @@ using TspHost.Core.Tapi;
 namespace TspHost.Core.Devices;
 
 /// <summary>
-/// A line between lineOpen and lineClose: TAPI's handle, the committed interface version (R4), its
-/// calls, and the <see cref="ILineEvents"/> the backend reports to. After close it accepts nothing.
+/// A line or phone between its open and close: TAPI's handle, the provider's handle, the interface
+/// version committed at open (R4). After close it accepts no messages and its pending work is cancelled.
 /// </summary>
-public sealed class OpenLine : ILineEvents, IMessageTarget, IRequestOwner
+public abstract class OpenDevice(ProviderSession session, nint tapiHandle, uint version) : IMessageTarget, IRequestOwner
 {
-    private readonly ProviderSession _session;
     private readonly CancellationTokenSource _closing = new();
 
-    internal OpenLine(ProviderSession session, LineEntry entry, nint htLine, uint version)
-    {
-        _session = session;
-        Entry = entry;
-        HtLine = htLine;
-        Version = version;
-    }
+    protected ProviderSession Session { get; } = session;
 
-    public LineEntry Entry { get; }
+    /// <summary>The provider's handle (hdLine, hdPhone).</summary>
+    public nint Handle { get; internal set; }
 
-    public nint HdLine { get; internal set; }
-
-    public nint HtLine { get; }
+    /// <summary>TAPI's handle (htLine, htPhone).</summary>
+    public nint TapiHandle { get; } = tapiHandle;
 
     /// <summary>R4: the interface version committed at open, held until close.</summary>
-    public uint Version { get; }
+    public uint Version { get; } = version;
 
     public bool Closed { get; private set; }
 
-    /// <summary>The line's calls, in creation order (session lock).</summary>
-    internal List<CallRecord> Calls { get; } = [];
-
-    public nint TapiHandle => HtLine;
+    /// <summary>The device this is an open instance of.</summary>
+    public abstract DeviceEntry Device { get; }
 
     public bool AcceptsMessages => !Closed;
 
     public CancellationToken Closing => _closing.Token;
 
-    ICallEvents ILineEvents.NewCall(IBackendCall call, NewCallInfo info) => _session.AnnounceCall(this, call, info);
-
-    void ILineEvents.Ringing(int ringCount)
-    {
-        const uint ringModeNormal = 1;
-        _session.Dispatcher.PostLine(this, null, LineMessage.LineDevState, LineDevState.Ringing, ringModeNormal, (uint)Math.Max(ringCount, 1));
-    }
-
-    void ILineEvents.ServiceChanged(bool inService)
-    {
-        lock (_session.Lock)
-        {
-            Entry.InService = inService;
-        }
-
-        _session.Dispatcher.PostLine(this, null, LineMessage.LineDevState, inService ? LineDevState.InService : LineDevState.OutOfService);
-    }
-
-    /// <summary>Marks the line closed; returns its calls. Needs the session lock.</summary>
-    internal List<CallRecord> Close_NeedsLock()
+    /// <summary>Marks the device closed; returns the calls that end with it. Needs the session lock.</summary>
+    internal virtual List<CallRecord> Close_NeedsLock()
     {
         Closed = true;
-        var calls = Calls.Where(c => c.Close_NeedsLock()).ToList();
-        Calls.Clear();
-        return calls;
+        return [];
     }
 
+    /// <summary>Cancels whatever the backend still runs for the device. Call outside the lock.</summary>
     internal void CancelPending()
     {
         try
@@ -79,49 +51,71 @@ public sealed class OpenLine : ILineEvents, IMessageTarget, IRequestOwner
         }
         catch (AggregateException)
         {
-            // A backend's cancellation callback threw; the line closes regardless.
+            // A backend's cancellation callback threw; the device closes regardless.
         }
     }
-
-    public override string ToString() => $"{Entry} open as 0x{HdLine:X}";
 }
 
-/// <summary>A phone between phoneOpen and phoneClose.</summary>
-public sealed class OpenPhone : IPhoneEvents, IMessageTarget, IRequestOwner
+/// <summary>An open line: its calls, and the <see cref="ILineEvents"/> the backend reports to.</summary>
+public sealed class OpenLine(ProviderSession session, LineEntry entry, nint htLine, uint version) : OpenDevice(session, htLine, version), ILineEvents
 {
-    private readonly ProviderSession _session;
-    private readonly CancellationTokenSource _closing = new();
+    public LineEntry Entry { get; } = entry;
 
-    internal OpenPhone(ProviderSession session, PhoneEntry entry, nint htPhone, uint version)
+    public override DeviceEntry Device => Entry;
+
+    public nint HdLine => Handle;
+
+    public nint HtLine => TapiHandle;
+
+    /// <summary>The line's calls, in creation order (session lock).</summary>
+    internal List<CallRecord> Calls { get; } = [];
+
+    ICallEvents ILineEvents.NewCall(IBackendCall call, NewCallInfo info) => Session.AnnounceCall(this, call, info);
+
+    void ILineEvents.Ringing(int ringCount)
     {
-        _session = session;
-        Entry = entry;
-        HtPhone = htPhone;
-        Version = version;
+        const uint ringModeNormal = 1;
+        Session.Dispatcher.PostLine(this, null, LineMessage.LineDevState, LineDevState.Ringing, ringModeNormal, (uint)Math.Max(ringCount, 1));
     }
 
-    public PhoneEntry Entry { get; }
+    void ILineEvents.ServiceChanged(bool inService)
+    {
+        lock (Session.Lock)
+        {
+            Entry.InService = inService;
+        }
 
-    public nint HdPhone { get; internal set; }
+        Session.Dispatcher.PostLine(this, null, LineMessage.LineDevState, inService ? LineDevState.InService : LineDevState.OutOfService);
+    }
 
-    public nint HtPhone { get; }
+    internal override List<CallRecord> Close_NeedsLock()
+    {
+        base.Close_NeedsLock();
+        var calls = Calls.Where(c => c.Close_NeedsLock()).ToList();
+        Calls.Clear();
+        return calls;
+    }
 
-    public uint Version { get; }
+    public override string ToString() => $"{Entry} open as 0x{Handle:X}";
+}
 
-    public bool Closed { get; private set; }
+/// <summary>An open phone and the <see cref="IPhoneEvents"/> the backend reports to.</summary>
+public sealed class OpenPhone(ProviderSession session, PhoneEntry entry, nint htPhone, uint version) : OpenDevice(session, htPhone, version), IPhoneEvents
+{
+    public PhoneEntry Entry { get; } = entry;
 
-    public nint TapiHandle => HtPhone;
+    public override DeviceEntry Device => Entry;
 
-    public bool AcceptsMessages => !Closed;
+    public nint HdPhone => Handle;
 
-    public CancellationToken Closing => _closing.Token;
+    public nint HtPhone => TapiHandle;
 
     void IPhoneEvents.ButtonChanged(int buttonId, PhoneButtonMode mode, PhoneButtonState state) =>
-        _session.Dispatcher.PostPhone(this, PhoneMessage.Button, (uint)buttonId, (uint)mode, (uint)state);
+        Session.Dispatcher.PostPhone(this, PhoneMessage.Button, (uint)buttonId, (uint)mode, (uint)state);
 
     void IPhoneEvents.HookSwitchChanged(HookSwitchDevices device, HookSwitchMode mode)
     {
-        lock (_session.Lock)
+        lock (Session.Lock)
         {
             if (Closed)
             {
@@ -131,11 +125,11 @@ public sealed class OpenPhone : IPhoneEvents, IMessageTarget, IRequestOwner
             Entry.HookSwitch[device] = mode;
         }
 
-        _session.Dispatcher.PostPhone(this, PhoneMessage.State, HookSwitchStateFlag(device), (uint)mode);
+        Session.Dispatcher.PostPhone(this, PhoneMessage.State, HookSwitchStateFlag(device), (uint)mode);
     }
 
     void IPhoneEvents.ServiceChanged(bool inService) =>
-        _session.Dispatcher.PostPhone(this, PhoneMessage.State, inService ? PhoneStateFlags.Connected : PhoneStateFlags.Disconnected);
+        Session.Dispatcher.PostPhone(this, PhoneMessage.State, inService ? PhoneStateFlags.Connected : PhoneStateFlags.Disconnected);
 
     internal static uint HookSwitchStateFlag(HookSwitchDevices device) => device switch
     {
@@ -144,19 +138,5 @@ public sealed class OpenPhone : IPhoneEvents, IMessageTarget, IRequestOwner
         _ => PhoneStateFlags.HandsetHookSwitch,
     };
 
-    internal void Close_NeedsLock() => Closed = true;
-
-    internal void CancelPending()
-    {
-        try
-        {
-            _closing.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A backend's cancellation callback threw; the phone closes regardless.
-        }
-    }
-
-    public override string ToString() => $"{Entry} open as 0x{HdPhone:X}";
+    public override string ToString() => $"{Entry} open as 0x{Handle:X}";
 }

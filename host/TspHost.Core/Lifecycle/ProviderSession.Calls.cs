@@ -42,7 +42,7 @@ public sealed partial class ProviderSession
         }
 
         return Run(pending, phone: false,
-            ct => open.Entry.Device.MakeCallAsync(request, call, ct),
+            ct => open.Entry.Line.MakeCallAsync(request, call, ct),
             backendCall => call.Backend = backendCall,
             created: [call],
             orphaned: ReleaseOrphan);
@@ -213,7 +213,7 @@ public sealed partial class ProviderSession
 
         var initialBackend = initial?.Backend;
         return Run(pending, phone: false,
-            ct => open.Entry.Device.SetupConferenceAsync(initialBackend, conference, consult, (int)numParties, ct),
+            ct => open.Entry.Line.SetupConferenceAsync(initialBackend, conference, consult, (int)numParties, ct),
             setup =>
             {
                 conference.Backend = setup.Conference;

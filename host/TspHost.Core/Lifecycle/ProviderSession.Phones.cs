@@ -1,144 +1,36 @@
 using TspHost.Abstractions;
 using TspHost.Core.Devices;
 using TspHost.Core.Tapi;
-using TspHost.Core.Versions;
 
 namespace TspHost.Core.Lifecycle;
 
 public sealed partial class ProviderSession
 {
     /// <summary>R4, R7: phones negotiate separately from lines (never with INITIALIZE_NEGOTIATION).</summary>
-    internal int PhoneNegotiateTspiVersion(uint deviceId, uint low, uint high, out uint version)
-    {
-        version = 0;
-        if (FindPhone(deviceId) is not { } phone)
-        {
-            return PhoneErr.BadDeviceId;
-        }
+    internal int PhoneNegotiateTspiVersion(uint deviceId, uint low, uint high, out uint version) =>
+        NegotiateTspiVersion(Find(_phones, deviceId), DeviceKind.Phone, low, high, out version);
 
-        if (TspiVersion.HighestCommon(phone.Versions, low, high) is not { } common)
-        {
-            return PhoneErr.IncompatibleApiVersion;
-        }
+    internal int PhoneNegotiateExtVersion(uint deviceId, uint tspiVersion, uint low, uint high, out uint extVersion) =>
+        NegotiateExtVersion(Find(_phones, deviceId), DeviceKind.Phone, tspiVersion, low, high, out extVersion);
 
-        version = TspiVersion.ToDword(common);
-        return 0;
-    }
+    internal int PhoneSelectExtVersion(nint hdPhone, uint extVersion) => SelectExtVersion(Phones, DeviceKind.Phone, hdPhone, extVersion);
 
-    internal int PhoneNegotiateExtVersion(uint deviceId, uint tspiVersion, uint low, uint high, out uint extVersion)
-    {
-        extVersion = 0;
-        if (FindPhone(deviceId) is not { } phone)
-        {
-            return PhoneErr.BadDeviceId;
-        }
+    internal Task<(int Result, nint HdPhone)> PhoneOpenAsync(uint deviceId, nint htPhone, uint tspiVersion) =>
+        OpenAsync(Find(_phones, deviceId), DeviceKind.Phone, tspiVersion, Phones,
+            entry => new OpenPhone(this, entry, htPhone, tspiVersion),
+            (entry, open, ct) => entry.Phone.OpenAsync(open, ct));
 
-        if (!phone.Versions.Contains(TspiVersion.FromDword(tspiVersion)))
-        {
-            return PhoneErr.IncompatibleApiVersion;
-        }
-
-        lock (Lock)
-        {
-            return phone.Extension.Negotiate(low, high, out extVersion);
-        }
-    }
-
-    internal int PhoneSelectExtVersion(nint hdPhone, uint extVersion)
-    {
-        if (!Phones.TryGet(hdPhone, out var open))
-        {
-            return PhoneErr.InvalPhoneHandle;
-        }
-
-        lock (Lock)
-        {
-            return open.Closed ? PhoneErr.InvalPhoneHandle : open.Entry.Extension.Select(extVersion);
-        }
-    }
-
-    internal async Task<(int Result, nint HdPhone)> PhoneOpenAsync(uint deviceId, nint htPhone, uint tspiVersion)
-    {
-        if (FindPhone(deviceId) is not { } entry)
-        {
-            return (PhoneErr.BadDeviceId, 0);
-        }
-
-        if (!entry.Versions.Contains(TspiVersion.FromDword(tspiVersion)))
-        {
-            return (PhoneErr.IncompatibleApiVersion, 0);
-        }
-
-        OpenPhone open;
-        lock (Lock)
-        {
-            if (entry.Open is not null)
-            {
-                return (PhoneErr.Allocated, 0);
-            }
-
-            open = new OpenPhone(this, entry, htPhone, tspiVersion);
-            entry.Open = open;
-        }
-
-        var failure = await GuardAsync($"Opening {entry}", () => entry.Device.OpenAsync(open, open.Closing), _options.DeviceTimeout).ConfigureAwait(false);
-        lock (Lock)
-        {
-            if (failure is not null || entry.Removed)
-            {
-                entry.Open = null;
-                open.Close_NeedsLock();
-                return (failure is TelephonyException t ? MapError(t.Error, phone: true) : PhoneErr.ResourceUnavail, 0);
-            }
-
-            open.HdPhone = Phones.Add(open);
-            return (0, open.HdPhone);
-        }
-    }
-
-    internal async Task<int> PhoneCloseAsync(nint hdPhone)
-    {
-        if (!Phones.TryGet(hdPhone, out var open))
-        {
-            return Phones.WasRetired(hdPhone) ? 0 : PhoneErr.InvalPhoneHandle;
-        }
-
-        await ClosePhoneCoreAsync(open, deviceGone: false).ConfigureAwait(false);
-        await Dispatcher.FlushAsync(_options.FlushTimeout).ConfigureAwait(false);
-        return 0;
-    }
-
-    private async Task ClosePhoneCoreAsync(OpenPhone open, bool deviceGone)
-    {
-        lock (Lock)
-        {
-            if (Phones.Retire(open.HdPhone) is null)
-            {
-                return;
-            }
-
-            open.Close_NeedsLock();
-            open.Entry.Open = null;
-            open.Entry.Extension.Reset();
-        }
-
-        open.CancelPending();
-        Ledger.FailAll(open, PhoneErr.OperationFailed);
-        if (!deviceGone)
-        {
-            await GuardAsync($"Closing {open.Entry}", () => open.Entry.Device.CloseAsync(CancellationToken.None), _options.DeviceTimeout).ConfigureAwait(false);
-        }
-    }
+    internal Task<int> PhoneCloseAsync(nint hdPhone) => CloseAsync(Phones, DeviceKind.Phone, hdPhone);
 
     internal int PhoneGetDevCaps(uint deviceId, uint tspiVersion, uint extVersion, uint permanentProviderId, out PhoneCapsData? caps)
     {
         caps = null;
-        if (FindPhone(deviceId) is not { } phone)
+        if (Find(_phones, deviceId) is not { } phone)
         {
             return PhoneErr.BadDeviceId;
         }
 
-        if (CheckVersions(phone.Versions, phone.Capabilities.ExtensionVersions, tspiVersion, extVersion, PhoneErr.IncompatibleApiVersion, PhoneErr.IncompatibleExtVersion) is var error and not 0)
+        if (CheckVersions(phone, tspiVersion, extVersion) is var error and not 0)
         {
             return error;
         }
@@ -237,7 +129,7 @@ public sealed partial class ProviderSession
             return PhoneErr.InvalHookSwitchMode;
         }
 
-        return BeginPhone(requestId, "phoneSetHookSwitch", open, ct => open.Entry.Device.SetHookSwitchAsync(devices, mode, ct), () =>
+        return BeginPhone(requestId, "phoneSetHookSwitch", open, ct => open.Entry.Phone.SetHookSwitchAsync(devices, mode, ct), () =>
         {
             foreach (var device in new[] { HookSwitchDevices.Handset, HookSwitchDevices.Speaker, HookSwitchDevices.Headset }.Where(d => devices.HasFlag(d)))
             {
@@ -265,7 +157,7 @@ public sealed partial class ProviderSession
             return PhoneErr.InvalParam;
         }
 
-        return BeginPhone(requestId, "phoneSetRing", open, ct => open.Entry.Device.SetRingAsync((int)ringMode, (int)volume, ct), () =>
+        return BeginPhone(requestId, "phoneSetRing", open, ct => open.Entry.Phone.SetRingAsync((int)ringMode, (int)volume, ct), () =>
         {
             open.Entry.RingMode = (int)ringMode;
             open.Entry.RingVolume = (int)volume;
@@ -291,7 +183,7 @@ public sealed partial class ProviderSession
             return PhoneErr.InvalLampMode;
         }
 
-        return BeginPhone(requestId, "phoneSetLamp", open, ct => open.Entry.Device.SetLampAsync((int)lampId, mode, ct), () =>
+        return BeginPhone(requestId, "phoneSetLamp", open, ct => open.Entry.Phone.SetLampAsync((int)lampId, mode, ct), () =>
         {
             open.Entry.Lamps[(int)lampId] = mode;
             Dispatcher.PostPhone(open, PhoneMessage.State, PhoneStateFlags.Lamp, lampId);

@@ -7,7 +7,6 @@ using TspHost.Core.Events;
 using TspHost.Core.Handles;
 using TspHost.Core.Requests;
 using TspHost.Core.Tapi;
-using TspHost.Core.Versions;
 
 namespace TspHost.Core.Lifecycle;
 
@@ -24,12 +23,8 @@ public sealed partial class ProviderSession
     private readonly ILogger _logger;
     private readonly Func<string, uint> _permanentIdFor;
     private readonly List<(string Plugin, IBackendSession Session)> _backends = [];
-    private readonly List<LineEntry> _lines = [];
-    private readonly List<PhoneEntry> _phones = [];
-    private readonly Dictionary<uint, LineEntry> _lineById = [];
-    private readonly Dictionary<uint, PhoneEntry> _phoneById = [];
-    private readonly Dictionary<uint, LineEntry> _pendingLines = [];
-    private readonly Dictionary<uint, PhoneEntry> _pendingPhones = [];
+    private readonly DeviceMap<LineEntry> _lines = new();
+    private readonly DeviceMap<PhoneEntry> _phones = new();
     private uint _nextTempId = 1;
     private nint _providerHandle;
     private bool _active;
@@ -71,7 +66,7 @@ public sealed partial class ProviderSession
         {
             lock (Lock)
             {
-                return _lines.Count(l => !l.Removed);
+                return _lines.Count;
             }
         }
     }
@@ -82,7 +77,7 @@ public sealed partial class ProviderSession
         {
             lock (Lock)
             {
-                return _phones.Count(p => !p.Removed);
+                return _phones.Count;
             }
         }
     }
@@ -96,7 +91,7 @@ public sealed partial class ProviderSession
         {
             lock (Lock)
             {
-                return [.. _lines];
+                return [.. _lines.Entries];
             }
         }
     }
@@ -107,7 +102,7 @@ public sealed partial class ProviderSession
         {
             lock (Lock)
             {
-                return [.. _phones];
+                return [.. _phones.Entries];
             }
         }
     }
@@ -169,32 +164,14 @@ public sealed partial class ProviderSession
             PhoneDeviceIdBase = phoneDeviceIdBase;
             _providerHandle = providerHandle;
             _active = true;
-            var i = 0u;
-            foreach (var line in _lines.Where(l => !l.Removed))
+            foreach (var line in _lines.Number(lineDeviceIdBase, numLines))
             {
-                if (i < numLines)
-                {
-                    line.DeviceId = lineDeviceIdBase + i++;
-                    _lineById[line.DeviceId.Value] = line;
-                }
-                else
-                {
-                    AnnounceLine_NeedsLock(line);
-                }
+                Announce_NeedsLock(_lines, line);
             }
 
-            var j = 0u;
-            foreach (var phone in _phones.Where(p => !p.Removed))
+            foreach (var phone in _phones.Number(phoneDeviceIdBase, numPhones))
             {
-                if (j < numPhones)
-                {
-                    phone.DeviceId = phoneDeviceIdBase + j++;
-                    _phoneById[phone.DeviceId.Value] = phone;
-                }
-                else
-                {
-                    AnnouncePhone_NeedsLock(phone);
-                }
+                Announce_NeedsLock(_phones, phone);
             }
         }
     }
@@ -219,12 +196,12 @@ public sealed partial class ProviderSession
 
         foreach (var line in lines)
         {
-            await CloseLineCoreAsync(line, deviceGone: false).ConfigureAwait(false);
+            await CloseCoreAsync(line, line.Entry, Lines, deviceGone: false).ConfigureAwait(false);
         }
 
         foreach (var phone in phones)
         {
-            await ClosePhoneCoreAsync(phone, deviceGone: false).ConfigureAwait(false);
+            await CloseCoreAsync(phone, phone.Entry, Phones, deviceGone: false).ConfigureAwait(false);
         }
 
         Ledger?.FailAll(LineErr.OperationFailed);
@@ -245,10 +222,8 @@ public sealed partial class ProviderSession
     private LineEntry? AddLine_NeedsLock(string plugin, ILineDevice device)
     {
         var caps = device.Capabilities;
-        if (TspiVersion.Intersect(caps.InterfaceVersions, TspiVersion.HostRange) is not { } versions)
+        if (SharedVersions(plugin, "line", device.Key, caps.InterfaceVersions) is not { } versions)
         {
-            _logger.LogError("Line '{Key}' of plugin '{Plugin}' supports interface versions {Range}, none of which the host supports ({Host}); it is left out",
-                device.Key, plugin, caps.InterfaceVersions, TspiVersion.HostRange);
             return null;
         }
 
@@ -260,10 +235,8 @@ public sealed partial class ProviderSession
     private PhoneEntry? AddPhone_NeedsLock(string plugin, IPhoneDevice device)
     {
         var caps = device.Capabilities;
-        if (TspiVersion.Intersect(caps.InterfaceVersions, TspiVersion.HostRange) is not { } versions)
+        if (SharedVersions(plugin, "phone", device.Key, caps.InterfaceVersions) is not { } versions)
         {
-            _logger.LogError("Phone '{Key}' of plugin '{Plugin}' supports interface versions {Range}, none of which the host supports ({Host}); it is left out",
-                device.Key, plugin, caps.InterfaceVersions, TspiVersion.HostRange);
             return null;
         }
 
@@ -272,33 +245,12 @@ public sealed partial class ProviderSession
         return entry;
     }
 
-    private void AnnounceLine_NeedsLock(LineEntry line)
-    {
-        var tempId = _nextTempId++;
-        _pendingLines[tempId] = line;
-        Dispatcher.PostLine(null, null, LineMessage.Create, (nuint)_providerHandle, tempId);
-    }
-
-    private void AnnouncePhone_NeedsLock(PhoneEntry phone)
-    {
-        var tempId = _nextTempId++;
-        _pendingPhones[tempId] = phone;
-        Dispatcher.PostPhone(null, PhoneMessage.Create, (nuint)_providerHandle, tempId);
-    }
-
     /// <summary>providerCreateLineDevice: gives the line announced as <paramref name="tempId"/> its device ID.</summary>
     internal int CreateLineDevice(uint tempId, uint deviceId)
     {
         lock (Lock)
         {
-            if (!_pendingLines.Remove(tempId, out var line) || _lineById.ContainsKey(deviceId))
-            {
-                return LineErr.BadDeviceId;
-            }
-
-            line.DeviceId = deviceId;
-            _lineById[deviceId] = line;
-            return 0;
+            return _lines.Create(tempId, deviceId) ? 0 : LineErr.BadDeviceId;
         }
     }
 
@@ -306,127 +258,7 @@ public sealed partial class ProviderSession
     {
         lock (Lock)
         {
-            if (!_pendingPhones.Remove(tempId, out var phone) || _phoneById.ContainsKey(deviceId))
-            {
-                return PhoneErr.BadDeviceId;
-            }
-
-            phone.DeviceId = deviceId;
-            _phoneById[deviceId] = phone;
-            return 0;
-        }
-    }
-
-    private void LineArrived(string plugin, ILineDevice device)
-    {
-        lock (Lock)
-        {
-            if (AddLine_NeedsLock(plugin, device) is { } entry && _active)
-            {
-                AnnounceLine_NeedsLock(entry);
-            }
-        }
-    }
-
-    private void PhoneArrived(string plugin, IPhoneDevice device)
-    {
-        lock (Lock)
-        {
-            if (AddPhone_NeedsLock(plugin, device) is { } entry && _active)
-            {
-                AnnouncePhone_NeedsLock(entry);
-            }
-        }
-    }
-
-    private async Task LineDepartedAsync(ILineDevice device)
-    {
-        OpenLine? open;
-        uint? deviceId;
-        lock (Lock)
-        {
-            var entry = _lines.FirstOrDefault(l => ReferenceEquals(l.Device, device) && !l.Removed);
-            if (entry is null)
-            {
-                return;
-            }
-
-            entry.Removed = true;
-            foreach (var pending in _pendingLines.Where(p => p.Value == entry).ToList())
-            {
-                _pendingLines.Remove(pending.Key);
-            }
-
-            open = entry.Open;
-            deviceId = entry.DeviceId;
-            if (open is not null && _active)
-            {
-                // LINE_CLOSE goes out before the line stops accepting messages.
-                Dispatcher.PostLine(new FixedTarget(open.HtLine), null, LineMessage.Close);
-            }
-        }
-
-        if (open is not null)
-        {
-            await CloseLineCoreAsync(open, deviceGone: true).ConfigureAwait(false);
-        }
-
-        if (deviceId is { } id && _active)
-        {
-            Dispatcher.PostLine(null, null, LineMessage.Remove, id);
-        }
-    }
-
-    private async Task PhoneDepartedAsync(IPhoneDevice device)
-    {
-        OpenPhone? open;
-        uint? deviceId;
-        lock (Lock)
-        {
-            var entry = _phones.FirstOrDefault(p => ReferenceEquals(p.Device, device) && !p.Removed);
-            if (entry is null)
-            {
-                return;
-            }
-
-            entry.Removed = true;
-            foreach (var pending in _pendingPhones.Where(p => p.Value == entry).ToList())
-            {
-                _pendingPhones.Remove(pending.Key);
-            }
-
-            open = entry.Open;
-            deviceId = entry.DeviceId;
-            if (open is not null && _active)
-            {
-                Dispatcher.PostPhone(new FixedTarget(open.HtPhone), PhoneMessage.Close);
-            }
-        }
-
-        if (open is not null)
-        {
-            await ClosePhoneCoreAsync(open, deviceGone: true).ConfigureAwait(false);
-        }
-
-        if (deviceId is { } id && _active)
-        {
-            Dispatcher.PostPhone(null, PhoneMessage.Remove, id);
-        }
-    }
-
-    private LineEntry? FindLine(uint deviceId)
-    {
-        lock (Lock)
-        {
-            return _lineById.TryGetValue(deviceId, out var line) && !line.Removed ? line : null;
-        }
-    }
-
-    private PhoneEntry? FindPhone(uint deviceId)
-    {
-        lock (Lock)
-        {
-            return _phoneById.TryGetValue(deviceId, out var phone) && !phone.Removed ? phone : null;
+            return _phones.Create(tempId, deviceId) ? 0 : PhoneErr.BadDeviceId;
         }
     }
 
@@ -573,12 +405,12 @@ public sealed partial class ProviderSession
     /// <summary>Hot plug reports of one plugin's session.</summary>
     private sealed class SessionEvents(ProviderSession session, string plugin) : ISessionEvents
     {
-        public void LineArrived(ILineDevice line) => session.LineArrived(plugin, line);
+        public void LineArrived(ILineDevice line) => session.Arrived(session._lines, () => session.AddLine_NeedsLock(plugin, line));
 
-        public void LineDeparted(ILineDevice line) => _ = session.LineDepartedAsync(line);
+        public void LineDeparted(ILineDevice line) => _ = session.DepartedAsync(session._lines, line, session.Lines);
 
-        public void PhoneArrived(IPhoneDevice phone) => session.PhoneArrived(plugin, phone);
+        public void PhoneArrived(IPhoneDevice phone) => session.Arrived(session._phones, () => session.AddPhone_NeedsLock(plugin, phone));
 
-        public void PhoneDeparted(IPhoneDevice phone) => _ = session.PhoneDepartedAsync(phone);
+        public void PhoneDeparted(IPhoneDevice phone) => _ = session.DepartedAsync(session._phones, phone, session.Phones);
     }
 }
