@@ -5,12 +5,10 @@ namespace TspHost.Plugins.Simulated.Tests;
 
 public sealed class InternalCallTests
 {
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task CallToAnotherLine_OffersItWithCallerAndRingsEveryInterval()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
 
         var (_, caller, callee) = await x.InternalCallAsync();
         x.Rings(2);
@@ -24,7 +22,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task Answer_ByCalledLine_ConnectsBothSidesAndStopsRinging()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
 
         var (_, caller, callee) = await x.InternalCallAsync(answer: true);
         x.Rings(10);
@@ -38,7 +36,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task Drop_ByCalledLine_DisconnectsCallerNormally()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
         var (_, caller, callee) = await x.InternalCallAsync(answer: true);
 
         await callee.Call.DropAsync(Token);
@@ -50,7 +48,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task Drop_ByCaller_DisconnectsCalledLineNormally()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
         var (call, _, callee) = await x.InternalCallAsync(answer: true);
 
         await call.DropAsync(Token);
@@ -61,7 +59,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task Drop_OfOfferingCallByCalledLine_IsARejection()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
         var (_, caller, callee) = await x.InternalCallAsync();
 
         await callee.Call.DropAsync(Token);
@@ -76,7 +74,7 @@ public sealed class InternalCallTests
     [InlineData("201")] // the caller's own number
     public async Task CallToClosedLineOrOwnNumber_IsBusy(string number)
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (_, caller) = await x.CallAsync(1, number);
 
@@ -87,7 +85,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task Unanswered_AfterNoAnswerRings_CallerHearsNoAnswerAndCalledLineAHangUp()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
         var (_, caller, callee) = await x.InternalCallAsync();
 
         x.Rings(5);
@@ -100,7 +98,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task Dial_OnConnectedInternalCall_DeliversDigitsToTheOtherSide()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
         var (call, _, callee) = await x.InternalCallAsync(answer: true);
 
         await call.DialAsync("12#", Token);
@@ -111,7 +109,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task CloseLine_WithConnectedInternalCall_DisconnectsTheOtherSideAndSilencesItsOwn()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
         var (_, caller, _) = await x.InternalCallAsync(answer: true);
         var seen = x.OpenLines[1].TotalCount;
 
@@ -125,7 +123,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task RemoteHangUp_OfInternalCall_IsTheOtherLineDropping()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(2);
+        await using var x = await StartOpenAsync(2);
         var (call, caller, callee) = await x.InternalCallAsync(answer: true);
 
         x.Exchange.RemoteHangUp(call);
@@ -137,7 +135,7 @@ public sealed class InternalCallTests
     [Fact]
     public async Task SinkThatAnswersInsideNewCall_GetsConnectedAfterNewCall_WithoutDeadlock()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
         var callee = new AnsweringLineEvents();
         await x.Line(2).OpenAsync(callee, Token);
 

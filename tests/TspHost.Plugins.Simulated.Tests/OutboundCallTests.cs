@@ -5,12 +5,10 @@ namespace TspHost.Plugins.Simulated.Tests;
 
 public sealed class OutboundCallTests
 {
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task MakeCall_ToOrdinaryNumber_RingsThenConnectsAfterRingsBeforeAnswer()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (_, events) = await x.CallAsync(1, "555-1000");
 
@@ -26,7 +24,7 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task MakeCall_ToBusyNumber_ReportsBusyThenDisconnectedBusy()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (_, events) = await x.CallAsync(1, "5550199");
 
@@ -37,7 +35,7 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task MakeCall_ToNoAnswerNumber_DisconnectsNoAnswerAfterNoAnswerRings()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (_, events) = await x.CallAsync(1, "5550198");
         x.Rings(4);
@@ -50,7 +48,7 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task MakeCall_ToUnreachableNumber_DisconnectsUnreachable()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (_, events) = await x.CallAsync(1, "5550197");
 
@@ -63,7 +61,7 @@ public sealed class OutboundCallTests
     [InlineData("12")]
     public async Task MakeCall_ToFewerThanThreeDigits_DisconnectsBadAddress(string destination)
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (_, events) = await x.CallAsync(1, destination);
 
@@ -74,7 +72,7 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task MakeCall_WithoutDestination_GivesDialTone_ThenDialingProceeds()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (call, events) = await x.CallAsync(1, null);
         Assert.Equal([CallState.DialTone], events.States);
@@ -87,7 +85,7 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task MakeCall_WithMoreDigitsFollow_WaitsInDialingUntilTheRestIsDialled()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (call, events) = await x.CallAsync(1, "555", moreDigitsFollow: true);
         x.Rings(10);
@@ -104,7 +102,7 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task MakeCall_WithTrailingSemicolon_TreatsDestinationAsPartial()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
         var (_, events) = await x.CallAsync(1, "555;");
 
@@ -114,44 +112,44 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task MakeCall_WithUndiallableCharacters_FailsInvalidAddress()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
-        await ExchangeHarness.AssertFailsAsync(TelephonyError.InvalidAddress, async () => await x.CallAsync(1, "555-CALL"));
+        await AssertFailsAsync(TelephonyError.InvalidAddress, async () => await x.CallAsync(1, "555-CALL"));
     }
 
     [Fact]
     public async Task MakeCall_OnClosedLine_FailsOperationFailed()
     {
-        await using var x = await ExchangeHarness.StartAsync();
+        await using var x = await StartAsync();
 
-        await ExchangeHarness.AssertFailsAsync(TelephonyError.OperationFailed, async () => await x.CallAsync(1, "5551000"));
+        await AssertFailsAsync(TelephonyError.OperationFailed, async () => await x.CallAsync(1, "5551000"));
     }
 
     [Fact]
     public async Task MakeCall_WithFaxMedia_FailsInvalidParameter()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
 
-        await ExchangeHarness.AssertFailsAsync(TelephonyError.InvalidParameter, async () =>
+        await AssertFailsAsync(TelephonyError.InvalidParameter, async () =>
             await x.Line(1).MakeCallAsync(new MakeCallRequest("5551000", MediaModes.G3Fax), new RecordingCallEvents(), Token));
     }
 
     [Fact]
     public async Task MakeCall_BeyondMaxActiveCalls_FailsResourceUnavailable()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
         for (var i = 0; i < x.Line(1).Capabilities.MaxActiveCalls; i++)
         {
             await x.CallAsync(1, "5551000");
         }
 
-        await ExchangeHarness.AssertFailsAsync(TelephonyError.ResourceUnavailable, async () => await x.CallAsync(1, "5551000"));
+        await AssertFailsAsync(TelephonyError.ResourceUnavailable, async () => await x.CallAsync(1, "5551000"));
     }
 
     [Fact]
     public async Task MakeCall_WithConfiguredNumbersAndCadence_FollowsTheSettings()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync(1, ("BusyNumbers", "111222, 333444"), ("RingInterval", "500"), ("RingsBeforeAnswer", "3"));
+        await using var x = await StartOpenAsync(1, ("BusyNumbers", "111222, 333444"), ("RingInterval", "500"), ("RingsBeforeAnswer", "3"));
 
         var (_, busy) = await x.CallAsync(1, "333444");
         var (_, ordinary) = await x.CallAsync(1, "5550199");
@@ -166,16 +164,16 @@ public sealed class OutboundCallTests
     [Fact]
     public async Task Answer_OnOutgoingCall_FailsInvalidCallState()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
         var (call, _) = await x.CallAsync(1, "5551000");
 
-        await ExchangeHarness.AssertFailsAsync(TelephonyError.InvalidCallState, async () => await call.AnswerAsync(Token));
+        await AssertFailsAsync(TelephonyError.InvalidCallState, async () => await call.AnswerAsync(Token));
     }
 
     [Fact]
     public async Task Release_WhileRinging_StopsTheCallWithoutFurtherEvents()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
         var (call, events) = await x.CallAsync(1, "5551000");
 
         await call.ReleaseAsync(Token);
@@ -183,17 +181,17 @@ public sealed class OutboundCallTests
 
         Assert.Equal(CallState.Ringback, events.Last?.State);
         Assert.Empty(x.Exchange.GetCalls("line-1"));
-        await ExchangeHarness.AssertFailsAsync(TelephonyError.InvalidCallState, async () => await call.DropAsync(Token));
+        await AssertFailsAsync(TelephonyError.InvalidCallState, async () => await call.DropAsync(Token));
     }
 
     [Fact]
     public async Task Drop_IdleCall_FailsInvalidCallState()
     {
-        await using var x = await ExchangeHarness.StartOpenAsync();
+        await using var x = await StartOpenAsync();
         var (call, events) = await x.CallAsync(1, "5551000");
         await call.DropAsync(Token);
 
-        await ExchangeHarness.AssertFailsAsync(TelephonyError.InvalidCallState, async () => await call.DropAsync(Token));
+        await AssertFailsAsync(TelephonyError.InvalidCallState, async () => await call.DropAsync(Token));
         Assert.Equal(CallState.Idle, events.Last?.State);
     }
 }
