@@ -125,4 +125,59 @@ public sealed class BackendTests
             Assert.True(allowed.Any(a => a.SequenceEqual(states)), $"Unexpected order: {string.Join(" → ", states)}");
         }
     }
+
+    [Fact]
+    public async Task CloseLine_WhileAnotherThreadDeliversAnEvent_ReturnsOnlyAfterThatDelivery()
+    {
+        await using var x = await StartAsync();
+        using var sink = new GatedLineEvents();
+        await x.Line(1).OpenAsync(sink, Token);
+        x.Exchange.InjectIncomingCall("line-1", new PartyId("5551234"));
+        sink.Arm();
+        var ringing = Task.Run(() => x.Rings(1), Token); // the next ring is delivered on this other thread, and held there
+        await Eventually.WaitAsync(() => sink.Holding, "the ring delivery to be held in the sink");
+
+        var closing = x.Line(1).CloseAsync(Token).AsTask();
+        Assert.False(closing.IsCompleted, "CloseAsync returned while an event was still being delivered.");
+        sink.Release();
+        await closing.WaitAsync(Eventually.DefaultTimeout, Token);
+        await ringing.WaitAsync(Eventually.DefaultTimeout, Token);
+        var seen = sink.Count;
+        x.Rings(10);
+
+        Assert.Equal(seen, sink.Count);
+    }
+
+    /// <summary>A line sink that, once armed, holds the next ring delivery until released.</summary>
+    private sealed class GatedLineEvents : ILineEvents, IDisposable
+    {
+        private readonly ManualResetEventSlim _gate = new(initialState: true);
+        private int _count;
+        private volatile bool _holding;
+
+        public bool Holding => _holding;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Arm() => _gate.Reset();
+
+        public void Release() => _gate.Set();
+
+        public ICallEvents NewCall(IBackendCall call, NewCallInfo info)
+        {
+            Interlocked.Increment(ref _count);
+            return new RecordingCallEvents();
+        }
+
+        public void Ringing(int ringCount)
+        {
+            _holding = !_gate.IsSet;
+            _gate.Wait(Eventually.DefaultTimeout);
+            Interlocked.Increment(ref _count);
+        }
+
+        public void ServiceChanged(bool inService) => Interlocked.Increment(ref _count);
+
+        public void Dispose() => _gate.Dispose();
+    }
 }

@@ -4,7 +4,7 @@ using TspHost.Conformance;
 namespace TspHost.Plugins.Simulated.Tests;
 
 /// <summary>The backend contract, checked against the Simulated backend on a manual clock.</summary>
-public sealed class SimulatedConformanceTests : BackendConformanceTests
+public class SimulatedConformanceTests : BackendConformanceTests
 {
     protected override ITelephonyBackend CreateBackend() => new SimulatedBackend();
 
@@ -46,4 +46,17 @@ public sealed class SimulatedConformanceTests : BackendConformanceTests
     }
 
     private static SimulatedExchange Exchange(IBackendSession session) => Assert.IsType<SimulatedSession>(session).Exchange;
+}
+
+/// <summary>
+/// The same contract on the real clock, with rings 10 ms apart: the exchange's timers then fire on
+/// thread-pool threads while the suite works on its own.
+/// </summary>
+public sealed class SimulatedSystemClockConformanceTests : SimulatedConformanceTests
+{
+    protected override BackendSettings Settings { get; } = new([new("Lines", "2"), new("RingInterval", "10")], "test settings", "Plugins:Simulated");
+
+    protected override TimeProvider CreateTimeProvider() => TimeProvider.System;
+
+    protected override TimeSpan QuietPeriod => TimeSpan.FromMilliseconds(100);
 }
