@@ -146,6 +146,14 @@ public abstract partial class BackendConformanceTests
     {
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
+        IBackendSession? early = null;
+        var context = new BackendSessionContext(Settings, Log, Time, SessionEvents);
+        await EndsCancelledOrCompletesAsync(async () => early = await Backend.StartSessionAsync(context, cancelled.Token), "StartSessionAsync");
+        if (early is not null)
+        {
+            await WithinAsync(early.DisposeAsync(), "DisposeAsync");
+        }
+
         var session = await StartSessionAsync();
         foreach (var line in session.Lines)
         {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using TspHost.Abstractions;
 
 namespace TspHost.Conformance;
@@ -8,6 +9,24 @@ public abstract partial class BackendConformanceTests
     /// <summary>The backend has a name for logs.</summary>
     [Fact]
     public void Name_IsNotEmpty() => Assert.False(string.IsNullOrWhiteSpace(Backend.Name), "ITelephonyBackend.Name is empty.");
+
+    /// <summary>
+    /// The plugin assembly names its backend with <see cref="TelephonyBackendAttribute"/>: a public, concrete
+    /// type with a public parameterless constructor, built against a contract version this one accepts.
+    /// </summary>
+    [Fact]
+    public void PluginAssembly_DeclaresItsBackendType()
+    {
+        var type = Backend.GetType();
+        var attribute = type.Assembly.GetCustomAttribute<TelephonyBackendAttribute>();
+        Assert.True(attribute is not null, $"{type.Assembly.GetName().Name} has no [assembly: TelephonyBackend(typeof(...))].");
+        Assert.Equal(type, attribute.BackendType);
+        Assert.True(type.IsPublic && !type.IsAbstract, $"{type} must be public and concrete.");
+        Assert.True(type.GetConstructor(Type.EmptyTypes) is not null, $"{type} has no public parameterless constructor.");
+        var version = Version.Parse(attribute.ContractVersion);
+        Assert.Equal(PluginContract.Major, version.Major);
+        Assert.True(version.Minor <= PluginContract.Minor, $"Built against contract {attribute.ContractVersion}, newer than {PluginContract.Version}.");
+    }
 
     /// <summary>R11: the hooks run, in their order, with valid settings.</summary>
     [Fact]
