@@ -74,15 +74,41 @@ public abstract partial class BackendConformanceTests
         var call = await ConnectCallAsync(session, line, events);
         var features = line.Capabilities.Features;
 
-        await CheckCallOperationAsync(features.HasFlag(LineFeatures.Hold), "HoldAsync", call.HoldAsync(TestToken));
+        await CheckCallOperationAsync(features.HasFlag(LineFeatures.Hold), "HoldAsync", () => call.HoldAsync(TestToken).AsTask());
         if (features.HasFlag(LineFeatures.Hold))
         {
             await WaitUntilAsync(() => events.Last?.State == CallState.OnHold, "the call to be ONHOLD");
-            await CheckCallOperationAsync(features.HasFlag(LineFeatures.Unhold), "UnholdAsync", call.UnholdAsync(TestToken));
+            await CheckCallOperationAsync(features.HasFlag(LineFeatures.Unhold), "UnholdAsync", () => call.UnholdAsync(TestToken).AsTask());
             if (features.HasFlag(LineFeatures.Unhold))
             {
                 await WaitUntilAsync(() => events.Last?.State == CallState.Connected, "the retrieved call to be CONNECTED");
             }
+        }
+
+        await WithinAsync(call.ReleaseAsync(TestToken), "ReleaseAsync");
+    }
+
+    /// <summary>
+    /// SetupTransfer, when advertised, puts the call ONHOLDPENDTRANSFER and starts the consultation call in
+    /// DIALTONE; when not advertised it fails as a telephony error.
+    /// </summary>
+    [Fact]
+    public async Task SetupTransfer_Advertised_HoldsCallAndGivesConsultationDialTone()
+    {
+        var (session, line, _) = await OpenCallingLineAsync();
+        var events = new RecordingCallEvents();
+        var call = await ConnectCallAsync(session, line, events);
+        var advertised = line.Capabilities.Features.HasFlag(LineFeatures.SetupTransfer);
+        var consultationEvents = new RecordingCallEvents();
+        IBackendCall? consultation = null;
+
+        await CheckCallOperationAsync(advertised, "SetupTransferAsync", async () => consultation = await call.SetupTransferAsync(consultationEvents, TestToken));
+        if (advertised)
+        {
+            await WaitUntilAsync(() => events.Last?.State == CallState.OnHoldPendingTransfer, "the call to be ONHOLDPENDTRANSFER");
+            await WaitUntilAsync(() => consultationEvents.HasReached(CallState.DialTone), "the consultation call to be DIALTONE");
+            Assert.NotNull(consultation);
+            await WithinAsync(consultation.ReleaseAsync(TestToken), "ReleaseAsync of the consultation call");
         }
 
         await WithinAsync(call.ReleaseAsync(TestToken), "ReleaseAsync");
@@ -257,11 +283,11 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(CallState.Idle, events.Last?.State);
     }
 
-    private async Task CheckCallOperationAsync(bool advertised, string what, ValueTask operation)
+    private async Task CheckCallOperationAsync(bool advertised, string what, Func<Task> operation)
     {
         try
         {
-            await WithinAsync(operation, what);
+            await WithinAsync(new ValueTask(operation()), what);
             return;
         }
         catch (TelephonyException ex) when (advertised)
