@@ -23,19 +23,9 @@ public sealed class HandsetRoutingTests
     }
 
     [Fact, Trait("Rule", "R8")]
-    public async Task LiftingTheHandset_StartsACallInDialTone_AnnouncedWithLineNewCall_KeysDial_HangingUpDrops()
+    public async Task LiftingTheHandset_StartsACallInDialTone_AnnouncedWithLineNewCall_HashDials_HangingUpDrops()
     {
         var backend = Backend();
-        var dialled = new List<string>();
-        backend.OnCallOperation = (name, _) =>
-        {
-            lock (dialled)
-            {
-                dialled.Add(name);
-            }
-
-            return ValueTask.CompletedTask;
-        };
         await using var h = new EngineHarness(backend);
         await h.StartAsync();
         var (_, htLine) = await h.OpenLineAsync();
@@ -47,19 +37,55 @@ public sealed class HandsetRoutingTests
         await Eventually.WaitAsync(() => h.Tapi.Records.OfType<NewCallRecord>().Any(n => n.HtLine == htLine), "LINE_NEWCALL for the handset's call");
         var newCall = h.Tapi.Records.OfType<NewCallRecord>().Single();
         await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.DialTone);
-        foreach (var key in new[] { 5, 5, 5 })
-        {
-            phone.Events.ButtonChanged(key, PhoneButtonMode.Keypad, PhoneButtonState.Down);
-            phone.Events.ButtonChanged(key, PhoneButtonMode.Keypad, PhoneButtonState.Up);
-        }
+        Press(phone, 5, 5, 5, 11); // 5 5 5 #
 
         await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.Dialing);
-        await Eventually.WaitAsync(() => { lock (dialled) { return dialled.Count(d => d == "dial") == 3; } }, "three digits dialled");
+        var call = HandsetCall(h);
+        Assert.Equal(["555"], call.Dialled); // en bloc, '#' not dialled
         phone.Events.HookSwitchChanged(HookSwitchDevices.Handset, HookSwitchMode.OnHook);
         await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.Idle);
         Assert.Equal(0, h.Engine.LineGetCallInfo(newCall.HdCall, out var info));
         Assert.Equal(CallOriginFlags.Outbound, info!.Origin);
     }
+
+    [Fact]
+    public async Task HandsetDigits_AreDialledTogetherAfterAPause_ThenOneByOneOnceConnected()
+    {
+        await using var h = new EngineHarness(Backend());
+        await h.StartAsync();
+        await h.OpenLineAsync();
+        await h.OpenPhoneAsync();
+        var phone = h.Session.Phone(0);
+        phone.Events!.HookSwitchChanged(HookSwitchDevices.Handset, HookSwitchMode.MicSpeaker);
+        await Eventually.WaitAsync(() => h.Engine.Session!.LineEntries[0].Open!.Calls.Any(c => c.Backend is not null), "the handset's call");
+        var call = HandsetCall(h);
+
+        Press(phone, 2, 0);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        Press(phone, 2);
+        h.Time.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.Empty(call.Dialled); // still collecting: the pause restarts with every key
+        h.Time.Advance(TimeSpan.FromSeconds(0.2));
+        await Eventually.WaitAsync(() => call.Dialled.Count == 1, "the collected digits to be dialled");
+        Assert.Equal("202", call.Dialled[0]);
+
+        call.Events!.StateChanged(CallState.Connected);
+        await Eventually.WaitAsync(() => h.Engine.LineGetCallStatus(h.Engine.Session!.LineEntries[0].Open!.Calls[0].HdCall, out var s) == 0 && s!.CallState == (uint)CallState.Connected, "CONNECTED");
+        Press(phone, 10); // '*' during the call goes straight through
+        await Eventually.WaitAsync(() => call.Dialled.Count == 2, "the digit sent during the call");
+        Assert.Equal("*", call.Dialled[1]);
+    }
+
+    private static void Press(FakePhone phone, params int[] keys)
+    {
+        foreach (var key in keys)
+        {
+            phone.Events!.ButtonChanged(key, PhoneButtonMode.Keypad, PhoneButtonState.Down);
+            phone.Events.ButtonChanged(key, PhoneButtonMode.Keypad, PhoneButtonState.Up);
+        }
+    }
+
+    private static FakeCall HandsetCall(EngineHarness h) => (FakeCall)h.Engine.Session!.LineEntries[0].Open!.Calls.Single().Backend!;
 
     [Fact]
     public async Task IncomingCall_RingsTheAssociatedHandset_LiftingItAnswersAndTheRingingStops()

@@ -113,6 +113,11 @@ public sealed class OpenPhone(ProviderSession session, PhoneEntry entry, nint ht
     /// <summary>The call this phone's handset is on, when the phone is associated with a line (session lock).</summary>
     internal CallRecord? HandsetCall { get; set; }
 
+    /// <summary>Digits pressed on the handset not dialled yet, and the pause timer that dials them (session lock).</summary>
+    internal System.Text.StringBuilder HandsetDigits { get; } = new();
+
+    internal ITimer? HandsetDigitTimer { get; set; }
+
     /// <summary>Handset work runs one step after another, so digits are dialled in the order pressed (session lock).</summary>
     internal Task HandsetWork { get; set; } = Task.CompletedTask;
 

@@ -39,6 +39,9 @@ public sealed partial class ProviderSession
 
             if (mode == HookSwitchMode.OnHook)
             {
+                phone.HandsetDigitTimer?.Dispose();
+                phone.HandsetDigitTimer = null;
+                phone.HandsetDigits.Clear();
                 // Hanging up drops the handset's call.
                 if (phone.HandsetCall is { Life: CallLife.Live, Backend: { } backend } call && call.State != CallState.Idle)
                 {
@@ -96,21 +99,58 @@ public sealed partial class ProviderSession
 
         var digit = buttonId switch
         {
-            10 => "*",
-            11 => "#",
-            _ => ((char)('0' + buttonId)).ToString(),
+            10 => '*',
+            11 => '#',
+            _ => (char)('0' + buttonId),
         };
         lock (Lock)
         {
-            if (phone.HandsetCall is { Life: CallLife.Live } call)
+            if (phone.HandsetCall is not { Life: CallLife.Live } call)
             {
-                // The backend call of a handset-placed call may still be on its way: the step runs after it.
-                HandsetStep_NeedsLock(phone, $"dial {digit}", ct =>
-                    call.Backend is { } backend && call.State is CallState.DialTone or CallState.Dialing or CallState.Connected
-                        ? backend.DialAsync(digit, ct)
-                        : ValueTask.CompletedTask);
+                return;
             }
+
+            if (call.State == CallState.Connected)
+            {
+                HandsetStep_NeedsLock(phone, $"send {digit}", ct => call.Backend is { } backend ? backend.DialAsync(digit.ToString(), ct) : ValueTask.CompletedTask);
+                return;
+            }
+
+            // Collecting a number: dial it en bloc after a pause, or at once on '#'.
+            phone.HandsetDigitTimer?.Dispose();
+            phone.HandsetDigitTimer = null;
+            if (digit != '#')
+            {
+                phone.HandsetDigits.Append(digit);
+                phone.HandsetDigitTimer = _time.CreateTimer(_ => DialCollectedDigits(phone, call), null, _options.HandsetDialTimeout, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            DialCollectedDigits_NeedsLock(phone, call);
         }
+    }
+
+    private void DialCollectedDigits(OpenPhone phone, CallRecord call)
+    {
+        lock (Lock)
+        {
+            DialCollectedDigits_NeedsLock(phone, call);
+        }
+    }
+
+    private void DialCollectedDigits_NeedsLock(OpenPhone phone, CallRecord call)
+    {
+        phone.HandsetDigitTimer?.Dispose();
+        phone.HandsetDigitTimer = null;
+        var digits = phone.HandsetDigits.ToString();
+        phone.HandsetDigits.Clear();
+        if (digits.Length == 0 || phone.Closed || phone.HandsetCall != call || call.Life != CallLife.Live)
+        {
+            return;
+        }
+
+        // The backend call of a handset-placed call may still be on its way: the step runs after it.
+        HandsetStep_NeedsLock(phone, $"dial {digits}", ct => call.Backend is { } backend ? backend.DialAsync(digits, ct) : ValueTask.CompletedTask);
     }
 
     /// <summary>An incoming call on a line rings the open phones associated with it, until the call stops offering.</summary>
