@@ -15,6 +15,7 @@ internal sealed class ModemCall : IBackendCall
     private readonly ModemLine _line;
     private readonly CallOrigin _origin;
     private readonly CallerIdInfo? _callerId;
+    private readonly Lock _emitLock = new();
     private MediaModes _mediaMode;
     private ICallEvents? _events;
     private CallState _state;
@@ -295,7 +296,7 @@ internal sealed class ModemCall : IBackendCall
             party = _callerId.ToPartyId();
         }
 
-        EventsOrNull()?.PartyChanged(PartyRole.Caller, party);
+        Report(e => e.PartyChanged(PartyRole.Caller, party));
     }
 
     private async Task DialPartAsync(AtEngine engine, string dialString, CallState reached, bool throwOnFailure, CancellationToken cancellationToken)
@@ -350,7 +351,7 @@ internal sealed class ModemCall : IBackendCall
             throw _line.Translate(error);
         }
 
-        Transition(CallState.Proceeding);
+        Transition(CallState.Dialing, CallState.Proceeding);
         _ = ObserveDialAsync(exchange);
     }
 
@@ -423,13 +424,15 @@ internal sealed class ModemCall : IBackendCall
             }
         }
 
+        // The answer can beat the caller's thread to reporting PROCEEDING: the dial was accepted, so report it first.
+        Transition(CallState.Dialing, CallState.Proceeding);
         switch (response.Final.Code)
         {
             case AtResultCode.Ok:
             case AtResultCode.Connect:
                 if (becameData)
                 {
-                    EventsOrNull()?.MediaModeChanged(MediaModes.DataModem);
+                    Report(e => e.MediaModeChanged(MediaModes.DataModem));
                 }
 
                 Transition(CallState.Connected);
@@ -468,21 +471,43 @@ internal sealed class ModemCall : IBackendCall
         Transition(CallState.Disconnected, mode);
     }
 
-    private void Transition(CallState to, DisconnectMode mode = DisconnectMode.None)
+    private void Transition(CallState to, DisconnectMode mode = DisconnectMode.None) => Transition(null, to, mode);
+
+    /// <summary>
+    /// Moves to <paramref name="to"/> (only from <paramref name="from"/> when given) and reports it.
+    /// The report is made under the call's own emit lock, so a change made on the reader loop cannot
+    /// overtake one made on a caller's thread; nothing else ever takes that lock.
+    /// </summary>
+    private void Transition(CallState? from, CallState to, DisconnectMode mode = DisconnectMode.None)
     {
-        ICallEvents? events;
-        lock (_line.Lock)
+        lock (_emitLock)
         {
-            if (_state == to || _state == CallState.Idle || (_state == CallState.Disconnected && to != CallState.Idle))
+            ICallEvents? events;
+            lock (_line.Lock)
             {
-                return;
+                if ((from is not null && _state != from) || _state == to || _state == CallState.Idle ||
+                    (_state == CallState.Disconnected && to != CallState.Idle))
+                {
+                    return;
+                }
+
+                _state = to;
+                events = _released ? null : _events;
             }
 
-            _state = to;
-            events = _released ? null : _events;
+            events?.StateChanged(to, mode);
         }
+    }
 
-        events?.StateChanged(to, mode);
+    private void Report(Action<ICallEvents> report)
+    {
+        lock (_emitLock)
+        {
+            if (EventsOrNull() is { } events)
+            {
+                report(events);
+            }
+        }
     }
 
     private ICallEvents? EventsOrNull()

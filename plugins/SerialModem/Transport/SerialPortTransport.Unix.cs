@@ -62,7 +62,9 @@ internal sealed partial class SerialPortTransport
         termios.c_cflag |= Libc.CS8 | Libc.CREAD | Libc.CLOCAL | Libc.HUPCL;
         unsafe
         {
-            termios.c_cc[Libc.VMIN] = 0;
+            // VMIN 1: an empty non-blocking read fails with EAGAIN, so a read of 0 bytes means hang-up
+            // (with VMIN 0 it would also mean "nothing yet").
+            termios.c_cc[Libc.VMIN] = 1;
             termios.c_cc[Libc.VTIME] = 0;
         }
 
@@ -196,7 +198,7 @@ internal sealed partial class SerialPortTransport
                     Drain(port.Fd, buffer);
                 }
 
-                if ((fds[0].revents & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0 && (fds[0].revents & Libc.POLLIN) == 0)
+                if ((fds[0].revents & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0)
                 {
                     // A USB adapter unplugged, or the other end of a pty closed.
                     throw new ModemUnavailableException($"{_path}: the port hung up.");
@@ -237,7 +239,7 @@ internal sealed partial class SerialPortTransport
 
                 if (count == 0)
                 {
-                    throw new ModemUnavailableException($"{_path}: the port reached its end.");
+                    throw new ModemUnavailableException($"{_path}: the port hung up (end of file).");
                 }
 
                 var errno = Marshal.GetLastPInvokeError();
