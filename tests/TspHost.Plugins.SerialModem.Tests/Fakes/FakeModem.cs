@@ -38,6 +38,9 @@ internal sealed class FakeModem
 
     public string AnswerOutcome { get; set; } = "OK";
 
+    /// <summary>The result format of the stored profile that ATZ restores (AT&amp;W on a real modem); false is ATV0.</summary>
+    public bool StoredVerbose { get; set; } = true;
+
     /// <summary>How long the modem waits after +++ before it answers OK (its own guard time).</summary>
     public TimeSpan EscapeGuard { get; set; } = TimeSpan.FromMilliseconds(20);
 
@@ -242,7 +245,7 @@ internal sealed class FakeModem
                     return;
                 case 'Z':
                     _echo = true;
-                    _verbose = true;
+                    _verbose = StoredVerbose;
                     break;
                 case 'E':
                     _echo = Number(body, ref i) != 0;

@@ -49,9 +49,9 @@ public abstract class ModemScenarios : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    internal static async Task<IBackendSession> StartAsync(string port)
+    internal static async Task<IBackendSession> StartAsync(string port, IBackendLog? log = null, (string Key, string Value)[]? extra = null)
     {
-        var settings = new BackendSettings(new Dictionary<string, string>
+        var values = new Dictionary<string, string>
         {
             ["Modem1:Port"] = port,
             ["Modem1:Baud"] = "115200",
@@ -61,9 +61,15 @@ public abstract class ModemScenarios : IAsyncLifetime
             ["RingTimeout"] = "400",
             ["ReconnectDelay"] = "50",
             ["ReconnectMaxDelay"] = "200",
-        });
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            values[key] = value;
+        }
+
+        var settings = new BackendSettings(values);
         return await new SerialModemBackend()
-            .StartSessionAsync(new BackendSessionContext(settings, NullLog.Instance, TimeProvider.System, new NullSessionEvents()), Ct)
+            .StartSessionAsync(new BackendSessionContext(settings, log ?? NullLog.Instance, TimeProvider.System, new NullSessionEvents()), Ct)
             .AsTask().WithTimeout("session start");
     }
 
