@@ -17,7 +17,7 @@ internal sealed class FakeModem
 
     private readonly Lock _lock = new();
     private readonly StringBuilder _input = new();
-    private readonly List<string> _commands = [];
+    private readonly SyncList<string> _commands = new();
     private Action<byte[]>? _send;
     private bool _echo = true;
     private bool _verbose = true;
@@ -47,16 +47,7 @@ internal sealed class FakeModem
     /// <summary>A silent modem reads everything and answers nothing (hung firmware).</summary>
     public bool Silent { get; set; }
 
-    public IReadOnlyList<string> Commands
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _commands];
-            }
-        }
-    }
+    public IReadOnlyList<string> Commands => _commands.Snapshot;
 
     public bool InDataMode
     {
@@ -175,11 +166,7 @@ internal sealed class FakeModem
             return;
         }
 
-        lock (_lock)
-        {
-            _commands.Add(line);
-        }
-
+        _commands.Add(line);
         if (_echo)
         {
             Send(line + "\r");

@@ -6,19 +6,9 @@ namespace TspHost.Plugins.SerialModem.Tests.Fakes;
 /// <summary>Records what a call reports, in order.</summary>
 internal sealed class RecordingCallEvents : ICallEvents
 {
-    private readonly Lock _lock = new();
-    private readonly List<string> _events = [];
+    private readonly SyncList<string> _events = new();
 
-    public IReadOnlyList<string> Events
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _events];
-            }
-        }
-    }
+    public IReadOnlyList<string> Events => _events.Snapshot;
 
     public PartyId? Caller { get; private set; }
 
@@ -37,53 +27,24 @@ internal sealed class RecordingCallEvents : ICallEvents
 
     public Task WaitForAsync(string entry) => Eventually.WaitAsync(() => Events.Contains(entry), $"call event {entry}; saw [{string.Join(", ", Events)}]");
 
-    private void Add(string entry)
-    {
-        lock (_lock)
-        {
-            _events.Add(entry);
-        }
-    }
+    private void Add(string entry) => _events.Add(entry);
 }
 
 /// <summary>Records what a line reports; incoming calls get their own recorders.</summary>
 internal sealed class RecordingLineEvents : ILineEvents
 {
-    private readonly Lock _lock = new();
-    private readonly List<string> _events = [];
-    private readonly List<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> _calls = [];
+    private readonly SyncList<string> _events = new();
+    private readonly SyncList<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> _calls = new();
 
-    public IReadOnlyList<string> Events
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _events];
-            }
-        }
-    }
+    public IReadOnlyList<string> Events => _events.Snapshot;
 
-    public IReadOnlyList<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> Calls
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _calls];
-            }
-        }
-    }
+    public IReadOnlyList<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> Calls => _calls.Snapshot;
 
     public ICallEvents NewCall(IBackendCall call, NewCallInfo info)
     {
         var events = new RecordingCallEvents();
-        lock (_lock)
-        {
-            _calls.Add((call, info, events));
-            _events.Add($"NewCall {info.InitialState}");
-        }
-
+        _calls.Add((call, info, events));
+        _events.Add($"NewCall {info.InitialState}");
         return events;
     }
 
@@ -94,13 +55,7 @@ internal sealed class RecordingLineEvents : ILineEvents
     public Task WaitForAsync(string entry, int occurrences = 1) =>
         Eventually.WaitAsync(() => Events.Count(e => e == entry) >= occurrences, $"line event {entry} x{occurrences}; saw [{string.Join(", ", Events)}]");
 
-    private void Add(string entry)
-    {
-        lock (_lock)
-        {
-            _events.Add(entry);
-        }
-    }
+    private void Add(string entry) => _events.Add(entry);
 }
 
 internal sealed class NullSessionEvents : ISessionEvents

@@ -83,28 +83,15 @@ public sealed class BringUpTests
 
 internal sealed class RecordingLog : IBackendLog
 {
-    private readonly Lock _lock = new();
-    private readonly List<string> _errors = [];
+    private readonly SyncList<string> _errors = new();
 
-    public IReadOnlyList<string> Errors
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _errors];
-            }
-        }
-    }
+    public IReadOnlyList<string> Errors => _errors.Snapshot;
 
     public void Log(BackendLogLevel level, string message, Exception? exception = null)
     {
         if (level >= BackendLogLevel.Error)
         {
-            lock (_lock)
-            {
-                _errors.Add(message);
-            }
+            _errors.Add(message);
         }
     }
 }
