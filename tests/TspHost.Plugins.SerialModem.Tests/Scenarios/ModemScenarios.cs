@@ -157,6 +157,49 @@ public abstract class ModemScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DialToneOnly_ThenDialAsync_PlacesTheCall()
+    {
+        var events = new RecordingCallEvents();
+        var call = await Line.MakeCallAsync(new MakeCallRequest(null), events, Ct).AsTask().WithTimeout("dial tone");
+        Assert.Equal(["DialTone"], events.Events);
+        await call.DialAsync("5551234", Ct).AsTask().WithTimeout("dial");
+        await events.WaitForAsync("Connected");
+        Assert.Equal(["ATD;", "ATD5551234;"], Modem.Commands.Where(c => c.StartsWith("ATD", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("555-CALL-NOW")]
+    [InlineData("5551234\r\nATZ")]
+    public async Task MakeCall_UndialableAddress_FailsWithInvalidAddressAndSendsNothing(string destination)
+    {
+        var before = Modem.Commands.Count;
+        var error = await Assert.ThrowsAsync<TelephonyException>(() => DialAsync(destination));
+        Assert.Equal(TelephonyError.InvalidAddress, error.Error);
+        Assert.Equal(before, Modem.Commands.Count);
+    }
+
+    [Fact]
+    public async Task MakeCall_AlreadyCancelled_ThrowsAndLeavesTheLineFree()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Line.MakeCallAsync(new MakeCallRequest("5551234"), new RecordingCallEvents(), cts.Token).AsTask());
+        var (_, events) = await DialAsync("5551234");
+        await events.WaitForAsync("Connected");
+    }
+
+    [Fact]
+    public async Task UnsupportedOperations_FailWithOperationUnavailable()
+    {
+        var (call, _) = await ConnectedVoiceCallAsync();
+        var error = await Assert.ThrowsAsync<TelephonyException>(() => call.HoldAsync(Ct).AsTask());
+        Assert.Equal(TelephonyError.OperationUnavailable, error.Error);
+        var dial = await Assert.ThrowsAsync<TelephonyException>(() => call.DialAsync("1", Ct).AsTask());
+        Assert.Equal(TelephonyError.InvalidCallState, dial.Error);
+    }
+
+    [Fact]
     public async Task DropWhileDialing_AbortsTheDial()
     {
         Modem.DialOutcome = (_, _) => null; // rings at the far end until aborted
