@@ -1,0 +1,390 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TspHost.Abstractions;
+using TspHost.Core.Configuration;
+using TspHost.Core.Events;
+using TspHost.Core.Handles;
+using TspHost.Core.Tapi;
+using TspHost.Core.Versions;
+
+namespace TspHost.Core.Lifecycle;
+
+/// <summary>The outcome of a provider-level operation: TAPI's result code and a sentence for people.</summary>
+public readonly record struct LifecycleResult(int Result, string Message)
+{
+    public bool Succeeded => Result == 0;
+
+    public static LifecycleResult Ok(string message) => new(0, message);
+}
+
+/// <summary>Where the provider is in its install/remove pair (R11).</summary>
+public enum ProviderStatus
+{
+    NotInstalled,
+    Installed,
+    InSession,
+}
+
+/// <summary>
+/// The provider engine: one method per TSPI function, with TAPI's handles, request IDs and result
+/// codes, over backends given as objects. It owns the lifecycle (install/configure/remove pairing,
+/// sessions, deferred changes and re-initialisation: R1, R2, R11-R14) and delegates what happens
+/// inside a session to <see cref="ProviderSession"/>. Every method is safe to call from many
+/// threads at once (R3).
+/// </summary>
+public sealed partial class ProviderEngine : IAsyncDisposable
+{
+    private readonly IBackendCatalog _catalog;
+    private readonly IProviderStateStore _store;
+    private readonly ProviderEngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HandleAllocator _handles = new();
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly Lock _stateLock = new();
+    private ProviderState _state;
+    private ProviderSession? _prepared;
+    private volatile ProviderSession? _session;
+
+    /// <exception cref="ProviderStateCorruptException">The persisted state cannot be read.</exception>
+    public ProviderEngine(IBackendCatalog catalog, IProviderStateStore store, ProviderEngineOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    {
+        _catalog = catalog;
+        _store = store;
+        _options = options ?? new ProviderEngineOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _state = store.Load();
+        if (_state.Installed && (_state.RemovePending || _state.Plugins.Any(p => p.ConfigurePending)))
+        {
+            // A host that stopped mid-session left deferred changes: no session runs now, so apply them (R13).
+            _logger.LogInformation("Applying changes deferred from the last session");
+            ApplyDeferredAsync().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The static configuration as it is now (a session may run on an older snapshot).</summary>
+    public ProviderState State
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>The running session, if any.</summary>
+    public ProviderSession? Session => _session;
+
+    public ProviderStatus Status => _session is not null ? ProviderStatus.InSession : State.Installed ? ProviderStatus.Installed : ProviderStatus.NotInstalled;
+
+    // ---- install / configure / remove (R11-R14) ----
+
+    /// <summary>providerInstall: installs the catalog's default plugins, running their install hooks; backs out if one fails.</summary>
+    public Task<LifecycleResult> ProviderInstallAsync(uint permanentProviderId) => Serialised(async () =>
+    {
+        if (State.Installed)
+        {
+            return new LifecycleResult(LineErr.NoMultipleInstance, "The provider is installed already; remove it first (R11: install and remove come in pairs).");
+        }
+
+        var installed = new List<PluginEntry>();
+        foreach (var (name, settings) in _catalog.Defaults)
+        {
+            var entry = new PluginEntry(name, settings);
+            if (await InstallPluginCoreAsync(entry).ConfigureAwait(false) is { } failure)
+            {
+                foreach (var done in installed)
+                {
+                    await RunHookAsync(done, "remove", (b, c, ct) => b.RemoveAsync(c, ct)).ConfigureAwait(false);
+                }
+
+                return new LifecycleResult(LineErr.OperationFailed, $"Install backed out: {failure}");
+            }
+
+            installed.Add(entry);
+        }
+
+        Update(s => s with { Installed = true, PermanentProviderId = permanentProviderId, Plugins = installed, RemovePending = false, Revision = s.Revision + 1 });
+        return LifecycleResult.Ok($"Installed provider {permanentProviderId} with {(installed.Count == 0 ? "no plugins" : string.Join(", ", installed.Select(p => p.Name)))}.");
+    });
+
+    /// <summary>
+    /// providerConfig: changes a plugin's settings (a <c>null</c> value removes a key). Checked at once;
+    /// during a session the change is stored and deferred to the next session, and clients are told to
+    /// re-initialise (R13, R14).
+    /// </summary>
+    public Task<LifecycleResult> ProviderConfigAsync(string plugin, IReadOnlyDictionary<string, string?> changes) => Serialised(async () =>
+    {
+        var state = State;
+        if (!state.Installed)
+        {
+            return new LifecycleResult(LineErr.OperationFailed, "The provider is not installed; install it before configuring (R11).");
+        }
+
+        if (state.FindPlugin(plugin) is not { } entry || !_catalog.TryGet(entry.Name, out var backend))
+        {
+            var names = string.Join(", ", state.Plugins.Select(p => p.Name));
+            return new LifecycleResult(LineErr.InvalParam, $"No plugin named '{plugin}' is installed (installed: {(names.Length == 0 ? "none" : names)}).");
+        }
+
+        var settings = new BackendSettings(entry.Settings, "configuration change", $"Plugins:{entry.Name}").With(changes);
+        try
+        {
+            backend.ValidateSettings(settings);
+        }
+        catch (BackendConfigurationException e)
+        {
+            return new LifecycleResult(LineErr.InvalParam, e.Message);
+        }
+
+        var changed = entry with { Settings = settings.ToDictionary(StringComparer.OrdinalIgnoreCase) };
+        if (_session is { } session)
+        {
+            // R13: accepted, but the running session keeps its snapshot; the hook runs after shutdown.
+            Update(s => s.WithPlugin(changed with { ConfigurePending = true }) with { Revision = s.Revision + 1 });
+            session.PostReinit(); // R14
+            return LifecycleResult.Ok($"Configuration of '{entry.Name}' saved; it takes effect at the next session (clients were asked to re-initialise).");
+        }
+
+        DiscardPrepared();
+        Update(s => s.WithPlugin(changed) with { Revision = s.Revision + 1 });
+        if (await RunHookAsync(changed, "configure", (b, c, ct) => b.ConfigureAsync(c, ct)).ConfigureAwait(false) is { } failure)
+        {
+            Update(s => s.WithPlugin(entry) with { Revision = s.Revision + 1 });
+            return new LifecycleResult(LineErr.OperationFailed, $"Configuration of '{entry.Name}' rolled back: {failure}");
+        }
+
+        return LifecycleResult.Ok($"Configuration of '{entry.Name}' applied.");
+    });
+
+    /// <summary>providerRemove: removes the provider; during a session it is accepted and applied at shutdown (R13), never INUSE.</summary>
+    public Task<LifecycleResult> ProviderRemoveAsync() => Serialised(async () =>
+    {
+        if (!State.Installed)
+        {
+            return new LifecycleResult(LineErr.OperationFailed, "The provider is not installed (R11: remove must follow install).");
+        }
+
+        if (_session is { } session)
+        {
+            Update(s => s with { RemovePending = true, Revision = s.Revision + 1 });
+            session.PostReinit(); // R14
+            return LifecycleResult.Ok("Removal accepted; it takes effect when the running session shuts down (clients were asked to re-initialise).");
+        }
+
+        DiscardPrepared();
+        await RemoveCoreAsync().ConfigureAwait(false);
+        return LifecycleResult.Ok("Provider removed.");
+    });
+
+    // ---- sessions (R1, R2) ----
+
+    /// <summary>providerEnumDevices: starts the installed plugins' sessions (kept for the providerInit that follows) and counts their devices.</summary>
+    public Task<(int Result, uint NumLines, uint NumPhones)> ProviderEnumDevicesAsync(uint permanentProviderId, nint providerHandle = 0) => Serialised(async () =>
+    {
+        if (_session is { } running)
+        {
+            return (0, (uint)running.LineCount, (uint)running.PhoneCount);
+        }
+
+        if (!State.Installed)
+        {
+            _logger.LogError("providerEnumDevices: provider {Id} is not installed", permanentProviderId);
+            return (LineErr.NoDriver, 0u, 0u);
+        }
+
+        _providerHandle = providerHandle;
+        var prepared = await PrepareAsync().ConfigureAwait(false);
+        return (0, (uint)prepared.LineCount, (uint)prepared.PhoneCount);
+    });
+
+    private nint _providerHandle;
+
+    /// <summary>providerInit: starts a session on a snapshot of the configuration, fixed until shutdown (R2).</summary>
+    public Task<LifecycleResult> ProviderInitAsync(uint tspiVersion, uint permanentProviderId, uint lineDeviceIdBase, uint phoneDeviceIdBase,
+        uint numLines, uint numPhones, ITapiCallbacks callbacks) => Serialised(async () =>
+    {
+        if (!State.Installed)
+        {
+            return new LifecycleResult(LineErr.OperationFailed, "The provider is not installed; providerInstall must come first (R11).");
+        }
+
+        if (_session is not null)
+        {
+            return new LifecycleResult(LineErr.OperationFailed, "A session is running already; providerInit and providerShutdown come in pairs (R1).");
+        }
+
+        if (!TspiVersion.HostRange.Contains(TspiVersion.FromDword(tspiVersion)))
+        {
+            return new LifecycleResult(LineErr.IncompatibleApiVersion, $"Interface version {TspiVersion.Format(tspiVersion)} is outside the host's {TspiVersion.HostRange}.");
+        }
+
+        var session = await PrepareAsync().ConfigureAwait(false);
+        _prepared = null;
+        session.Activate(lineDeviceIdBase, phoneDeviceIdBase, numLines, numPhones, callbacks, _providerHandle);
+        _session = session;
+        return LifecycleResult.Ok($"Session started: {session.LineCount} line(s) from {lineDeviceIdBase}, {session.PhoneCount} phone(s) from {phoneDeviceIdBase}.");
+    });
+
+    /// <summary>providerShutdown: ends the session (completing everything pending), then applies deferred changes (R13, R14). Always succeeds.</summary>
+    public Task<int> ProviderShutdownAsync(uint tspiVersion, uint permanentProviderId) => Serialised(async () =>
+    {
+        var session = _session;
+        if (session is null)
+        {
+            _logger.LogWarning("providerShutdown without a running session; nothing to do");
+            return 0;
+        }
+
+        _session = null;
+        await session.EndAsync().ConfigureAwait(false);
+        await ApplyDeferredAsync().ConfigureAwait(false);
+        return 0;
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+        {
+            await ProviderShutdownAsync(0, State.PermanentProviderId).ConfigureAwait(false);
+        }
+
+        DiscardPrepared();
+        _lifecycle.Dispose();
+    }
+
+    // ---- helpers ----
+
+    private async Task<ProviderSession> PrepareAsync()
+    {
+        var state = State;
+        if (_prepared is { } prepared && prepared.Snapshot.Revision == state.Revision)
+        {
+            return prepared;
+        }
+
+        DiscardPrepared();
+        _prepared = await ProviderSession.StartAsync(state, _catalog, _handles, _options, _time, _logger, AssignPermanentId).ConfigureAwait(false);
+        return _prepared;
+    }
+
+    private void DiscardPrepared()
+    {
+        if (Interlocked.Exchange(ref _prepared, null) is { } stale)
+        {
+            stale.EndAsync().GetAwaiter().GetResult();
+        }
+    }
+
+    private uint AssignPermanentId(string deviceKey)
+    {
+        lock (_stateLock)
+        {
+            var (next, id) = _state.WithPermanentId(deviceKey);
+            if (!ReferenceEquals(next, _state))
+            {
+                _store.Save(next);
+                _state = next;
+            }
+
+            return id;
+        }
+    }
+
+    private void Update(Func<ProviderState, ProviderState> change)
+    {
+        lock (_stateLock)
+        {
+            var next = change(_state);
+            _store.Save(next); // atomic: if this throws, nothing changed
+            _state = next;
+        }
+    }
+
+    private async Task ApplyDeferredAsync()
+    {
+        foreach (var plugin in State.Plugins.Where(p => p.ConfigurePending))
+        {
+            await RunHookAsync(plugin, "configure", (b, c, ct) => b.ConfigureAsync(c, ct)).ConfigureAwait(false);
+            Update(s => s.WithPlugin(plugin with { ConfigurePending = false }));
+        }
+
+        if (State.RemovePending)
+        {
+            await RemoveCoreAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RemoveCoreAsync()
+    {
+        foreach (var plugin in State.Plugins)
+        {
+            await RunHookAsync(plugin, "remove", (b, c, ct) => b.RemoveAsync(c, ct)).ConfigureAwait(false);
+        }
+
+        // Permanent IDs are kept: a device that comes back after a reinstall keeps its ID.
+        Update(s => s with { Installed = false, Plugins = [], RemovePending = false, Revision = s.Revision + 1 });
+    }
+
+    /// <summary>Validates and installs one plugin; returns why it failed, or null.</summary>
+    private async Task<string?> InstallPluginCoreAsync(PluginEntry entry)
+    {
+        if (!_catalog.TryGet(entry.Name, out var backend))
+        {
+            return $"plugin '{entry.Name}' is not available.";
+        }
+
+        try
+        {
+            backend.ValidateSettings(new BackendSettings(entry.Settings, "install", $"Plugins:{entry.Name}"));
+        }
+        catch (BackendConfigurationException e)
+        {
+            return e.Message;
+        }
+
+        return await RunHookAsync(entry, "install", (b, c, ct) => b.InstallAsync(c, ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a plugin hook outside any session, bounded by the hook timeout; returns why it failed, or null.</summary>
+    private async Task<string?> RunHookAsync(PluginEntry entry, string hook, Func<ITelephonyBackend, BackendHookContext, CancellationToken, ValueTask> run)
+    {
+        if (!_catalog.TryGet(entry.Name, out var backend))
+        {
+            _logger.LogWarning("The {Hook} hook of plugin '{Plugin}' cannot run: the plugin is not available", hook, entry.Name);
+            return $"plugin '{entry.Name}' is not available.";
+        }
+
+        var context = new BackendHookContext(new BackendSettings(entry.Settings, "provider state", $"Plugins:{entry.Name}"), new BackendLog(_logger, entry.Name), _time);
+        using var cts = new CancellationTokenSource();
+        try
+        {
+            await Task.Run(() => run(backend, context, cts.Token).AsTask()).WaitAsync(_options.HookTimeout, _time).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e)
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            _logger.LogError(e, "The {Hook} hook of plugin '{Plugin}' failed", hook, entry.Name);
+            return e is TimeoutException
+                ? $"the {hook} hook of plugin '{entry.Name}' did not finish within {_options.HookTimeout.TotalSeconds:0} s."
+                : $"the {hook} hook of plugin '{entry.Name}' failed: {e.Message}";
+        }
+    }
+
+    private async Task<T> Serialised<T>(Func<Task<T>> work)
+    {
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace TspHost.Core.Lifecycle;
+
+/// <summary>The engine's own settings (not a plugin's).</summary>
+public sealed record ProviderEngineOptions
+{
+    /// <summary>The longest an asynchronous request may run in a backend before it is completed with a failure (R6).</summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest opening or closing a device, or releasing a call, may take.</summary>
+    public TimeSpan DeviceTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest a plugin's session start, install, configure or remove hook may take.</summary>
+    public TimeSpan HookTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a close waits for completions to reach TAPI before it returns.</summary>
+    public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

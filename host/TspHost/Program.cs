@@ -1,0 +1,11 @@
+using System.CommandLine;
+using TspHost.Demo;
+
+var root = new RootCommand(
+    "tsphost: a generic TAPI telephony service provider host. The host runs the provider lifecycle, " +
+    "version negotiation, handles and asynchronous requests once, over hardware backends loaded as plugins.")
+{
+    DemoCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();
