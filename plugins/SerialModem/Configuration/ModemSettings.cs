@@ -38,7 +38,7 @@ internal sealed record ModemSettings
     public bool IsTcp => Port.StartsWith(ModemSettingsReader.TcpScheme, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Creates the transport the settings name. Nothing is opened here.</summary>
-    public IModemTransport CreateTransport()
+    public IModemTransport CreateTransport(TimeProvider time)
     {
         if (!IsTcp)
         {
@@ -46,7 +46,7 @@ internal sealed record ModemSettings
         }
 
         var (host, port) = ModemSettingsReader.ParseTcp(Port)!.Value;
-        return new TcpTransport(host, port);
+        return new TcpTransport(host, port, CommandTimeout, time);
     }
 }
 

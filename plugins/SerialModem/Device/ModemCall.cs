@@ -140,13 +140,22 @@ internal sealed class ModemCall : IBackendCall
         {
             var engine = _line.RequireEngine();
             _line.StopRinging(this);
-            response = await engine.SendAsync("ATA", Settings.DialTimeout, cancellationToken, ApplyConnectResult).ConfigureAwait(false);
+            AtExchange exchange;
+            lock (_line.Lock)
+            {
+                // Kept like a dial in progress, so a drop can abort the answer.
+                exchange = engine.Start("ATA", Settings.DialTimeout, cancellationToken, ApplyConnectResult);
+                _dial = exchange;
+            }
+
+            response = await exchange.Response.ConfigureAwait(false);
         }
         catch (Exception error)
         {
             lock (_line.Lock)
             {
                 _answering = false;
+                _dial = null;
             }
 
             throw _line.Translate(error);

@@ -31,7 +31,7 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
         _settings = settings;
         _time = time;
         _log = log;
-        _connection = new ModemConnection(settings, time, log, this, transportFactory ?? (s => s.CreateTransport()));
+        _connection = new ModemConnection(settings, time, log, this, transportFactory ?? (s => s.CreateTransport(time)));
     }
 
     /// <summary>Guards the line's and its calls' state. Events are raised outside it.</summary>

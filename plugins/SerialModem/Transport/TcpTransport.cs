@@ -10,14 +10,18 @@ internal sealed class TcpTransport : IModemTransport
 {
     private readonly string _host;
     private readonly int _port;
+    private readonly TimeSpan _connectTimeout;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
     private Socket? _socket;
     private Task? _reader;
 
-    public TcpTransport(string host, int port)
+    public TcpTransport(string host, int port, TimeSpan connectTimeout, TimeProvider time)
     {
         _host = host;
         _port = port;
+        _connectTimeout = connectTimeout;
+        _time = time;
     }
 
     public string Description => $"tcp://{_host}:{_port}";
@@ -25,9 +29,17 @@ internal sealed class TcpTransport : IModemTransport
     public async ValueTask OpenAsync(IModemTransportReceiver receiver, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // An unreachable host can leave a connect pending for minutes: bound it.
+        using var timeout = new CancellationTokenSource(_connectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await socket.ConnectAsync(_host, _port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(_host, _port, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException error) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new ModemUnavailableException($"{Description}: no connection within {_connectTimeout.TotalMilliseconds:0} ms.", error);
         }
         catch (SocketException error)
         {

@@ -36,7 +36,8 @@ internal sealed class FakeModem
     /// <summary>The result of a dial to a number (data = no trailing ;), or null to keep ringing until aborted.</summary>
     public Func<string, bool, string?> DialOutcome { get; set; } = (_, data) => data ? "CONNECT 33600" : "OK";
 
-    public string AnswerOutcome { get; set; } = "OK";
+    /// <summary>The result of ATA, or null to keep trying to answer until aborted.</summary>
+    public string? AnswerOutcome { get; set; } = "OK";
 
     /// <summary>The result format of the stored profile that ATZ restores (AT&amp;W on a real modem); false is ATV0.</summary>
     public bool StoredVerbose { get; set; } = true;
@@ -220,15 +221,7 @@ internal sealed class FakeModem
                     Dial(body[i..]);
                     return;
                 case 'A':
-                    Result(AnswerOutcome);
-                    if (AnswerOutcome.StartsWith("CONNECT", StringComparison.Ordinal))
-                    {
-                        lock (_lock)
-                        {
-                            _dataMode = true;
-                        }
-                    }
-
+                    Outcome(AnswerOutcome);
                     return;
                 case 'Z':
                     _echo = true;
@@ -271,7 +264,12 @@ internal sealed class FakeModem
     {
         var voice = dialString.EndsWith(';');
         var number = new string([.. dialString.Where(char.IsAsciiDigit)]);
-        var outcome = DialOutcome(number, !voice);
+        Outcome(DialOutcome(number, !voice));
+    }
+
+    /// <summary>The result of a dial or answer: null keeps it going until a character aborts it; CONNECT enters data mode.</summary>
+    private void Outcome(string? outcome)
+    {
         if (outcome is null)
         {
             lock (_lock)

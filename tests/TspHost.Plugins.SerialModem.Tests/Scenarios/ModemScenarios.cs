@@ -233,6 +233,35 @@ public abstract class ModemScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IncomingDataCall_AnsweredWithConnect_BecomesData()
+    {
+        Modem.AnswerOutcome = "CONNECT 33600";
+        Modem.Ring();
+        await LineEvents.WaitForAsync("Ringing 1");
+        var (call, _, events) = LineEvents.Calls.Single();
+        await call.AnswerAsync(Ct).AsTask().WithTimeout("answer");
+        Assert.Equal(["Media DataModem", "Connected"], events.Events);
+        await call.DropAsync(Ct).AsTask().WithTimeout("drop from data mode");
+        Assert.False(Modem.InDataMode);
+        Assert.Equal("Idle", events.Events[^1]);
+    }
+
+    [Fact]
+    public async Task DropWhileAnswering_AbortsTheAnswer()
+    {
+        Modem.AnswerOutcome = null; // the modem keeps trying to train with the caller
+        Modem.Ring();
+        await LineEvents.WaitForAsync("Ringing 1");
+        var (call, _, events) = LineEvents.Calls.Single();
+        var answer = call.AnswerAsync(Ct).AsTask();
+        await Eventually.WaitAsync(() => Modem.Commands.Contains("ATA"), "ATA sent");
+        await call.DropAsync(Ct).AsTask().WithTimeout("drop while answering");
+        await Assert.ThrowsAsync<TelephonyException>(() => answer.WithTimeout("answer aborted"));
+        Assert.Equal("Idle", events.Events[^1]);
+        Assert.Equal("ATH", Modem.Commands[^1]);
+    }
+
+    [Fact]
     public async Task IncomingCall_PrivateNumber_IsReportedBlocked()
     {
         Modem.Ring("NMBR = P");
