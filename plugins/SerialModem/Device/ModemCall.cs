@@ -93,7 +93,7 @@ internal sealed class ModemCall : IBackendCall
         var dialString = Settings.DialPrefix + (digits ?? "");
         if (more)
         {
-            await DialPartAsync(engine, dialString, digits is null ? CallState.DialTone : CallState.Dialing, throwOnFailure: true, cancellationToken).ConfigureAwait(false);
+            await DialPartAsync(engine, dialString, digits is null ? CallState.DialTone : CallState.Dialing, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -115,7 +115,7 @@ internal sealed class ModemCall : IBackendCall
         var engine = _line.RequireEngine();
         if (more)
         {
-            await DialPartAsync(engine, text, CallState.Dialing, throwOnFailure: true, cancellationToken).ConfigureAwait(false);
+            await DialPartAsync(engine, text, CallState.Dialing, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -308,7 +308,7 @@ internal sealed class ModemCall : IBackendCall
         Report(e => e.PartyChanged(PartyRole.Caller, party));
     }
 
-    private async Task DialPartAsync(AtEngine engine, string dialString, CallState reached, bool throwOnFailure, CancellationToken cancellationToken)
+    private async Task DialPartAsync(AtEngine engine, string dialString, CallState reached, CancellationToken cancellationToken)
     {
         AtResponse response;
         try
@@ -326,11 +326,8 @@ internal sealed class ModemCall : IBackendCall
             return;
         }
 
-        if (throwOnFailure)
-        {
-            ApplyDialFailure(response.Final);
-            throw new TelephonyException(TelephonyError.OperationFailed, $"Call {Id}: the modem answered ATD{dialString}; with {response.Final.Line}.");
-        }
+        ApplyDialFailure(response.Final);
+        throw new TelephonyException(TelephonyError.OperationFailed, $"Call {Id}: the modem answered ATD{dialString}; with {response.Final.Line}.");
     }
 
     private async Task DialFinalAsync(AtEngine engine, string dialString, CancellationToken cancellationToken)
