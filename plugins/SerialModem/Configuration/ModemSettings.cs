@@ -35,6 +35,9 @@ internal sealed record ModemSettings
 
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often an idle modem is asked <c>AT</c> to notice that it stopped answering; zero turns polling off.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public bool IsTcp => Port.StartsWith(ModemSettingsReader.TcpScheme, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Creates the transport the settings name. Nothing is opened here.</summary>
@@ -60,7 +63,7 @@ internal static partial class ModemSettingsReader
     private const string PortForm = "a serial device path such as /dev/ttyUSB0, or tcp://host:port";
     private const string CommandForm = "AT commands separated by '|', each starting with AT, e.g. ATM0|ATL1";
 
-    private static readonly string[] s_timingKeys = ["CommandTimeout", "DialTimeout", "GuardTime", "RingTimeout", "ReconnectDelay", "ReconnectMaxDelay"];
+    private static readonly string[] s_timingKeys = ["CommandTimeout", "DialTimeout", "GuardTime", "RingTimeout", "ReconnectDelay", "ReconnectMaxDelay", "PollInterval"];
     private static readonly string[] s_perModemKeys = ["Port", "Baud", "Name", "InitCommands", "DialPrefix", "Voice", .. s_timingKeys];
 
     [GeneratedRegex(@"^(Modem[0-9]{1,2}):([A-Za-z]+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -169,6 +172,7 @@ internal static partial class ModemSettingsReader
             RingTimeout = Timing(settings, id, "RingTimeout", TimeSpan.FromSeconds(8), 10),
             ReconnectDelay = Timing(settings, id, "ReconnectDelay", TimeSpan.FromSeconds(1), 1),
             ReconnectMaxDelay = Timing(settings, id, "ReconnectMaxDelay", TimeSpan.FromSeconds(30), 1),
+            PollInterval = Timing(settings, id, "PollInterval", TimeSpan.FromSeconds(30), 0),
         };
     }
 

@@ -16,6 +16,9 @@ internal interface IModemConnectionOwner
 
     /// <summary>The modem came up (bring-up done) or went away.</summary>
     void OnServiceChanged(bool inService, string reason);
+
+    /// <summary>Whether the modem is idle (no call): only then may it be polled, as AT in data mode would be data.</summary>
+    bool CanPoll { get; }
 }
 
 /// <summary>
@@ -125,7 +128,7 @@ internal sealed class ModemConnection : IAsyncDisposable
                 Exception reason;
                 try
                 {
-                    reason = await lost.WaitAsync(stop).ConfigureAwait(false);
+                    reason = await WatchAsync(engine, lost, stop).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -148,6 +151,46 @@ internal sealed class ModemConnection : IAsyncDisposable
         finally
         {
             _firstAttempt.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Waits until the modem is lost. An idle modem is asked <c>AT</c> every poll interval: a serial
+    /// line with CLOCAL reports no hang-up when the cable is pulled, so silence is the only sign.
+    /// </summary>
+    private async Task<Exception> WatchAsync(AtEngine engine, Task<Exception> lost, CancellationToken stop)
+    {
+        if (_settings.PollInterval <= TimeSpan.Zero)
+        {
+            return await lost.WaitAsync(stop).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            var tick = Task.Delay(_settings.PollInterval, _time, stop);
+            if (await Task.WhenAny(lost, tick).ConfigureAwait(false) == lost)
+            {
+                return await lost.ConfigureAwait(false);
+            }
+
+            await tick.ConfigureAwait(false); // throws when the session ends
+            if (!_owner.CanPoll)
+            {
+                continue;
+            }
+
+            try
+            {
+                await engine.SendAsync("AT", _settings.CommandTimeout, stop).ConfigureAwait(false);
+            }
+            catch (AtTimeoutException error)
+            {
+                engine.Fault(error);
+            }
+            catch (ModemUnavailableException)
+            {
+                // the port went away; lost completes
+            }
         }
     }
 

@@ -168,6 +168,17 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
+    bool IModemConnectionOwner.CanPoll
+    {
+        get
+        {
+            lock (Lock)
+            {
+                return _call is null;
+            }
+        }
+    }
+
     void IModemConnectionOwner.OnServiceChanged(bool inService, string reason)
     {
         ModemCall? lost = null;

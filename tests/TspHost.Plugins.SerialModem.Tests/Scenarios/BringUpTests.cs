@@ -66,6 +66,23 @@ public sealed class BringUpTests
     }
 
     [Fact]
+    public async Task IdleModemThatFallsSilent_IsNoticedByPolling()
+    {
+        var modem = new FakeModem();
+        await using var link = new PtyModemLink(modem);
+        await using var session = await ModemScenarios.StartAsync(link.PortSetting, extra: [("PollInterval", "50")]);
+        var line = session.Lines.Single();
+        var events = new RecordingLineEvents();
+        await line.OpenAsync(events, Ct);
+        await Eventually.WaitAsync(() => modem.Commands.Count(c => c == "AT") >= 2, "polls");
+        modem.Silent = true;
+        await events.WaitForAsync("OutOfService");
+        modem.Silent = false;
+        await events.WaitForAsync("InService");
+        await line.CloseAsync(Ct);
+    }
+
+    [Fact]
     public async Task ClosedLine_ReportsNoRings()
     {
         var modem = new FakeModem();

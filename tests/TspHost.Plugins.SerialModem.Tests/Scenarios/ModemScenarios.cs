@@ -61,6 +61,7 @@ public abstract class ModemScenarios : IAsyncLifetime
             ["RingTimeout"] = "400",
             ["ReconnectDelay"] = "50",
             ["ReconnectMaxDelay"] = "200",
+            ["PollInterval"] = "0",
         };
         foreach (var (key, value) in extra ?? [])
         {
