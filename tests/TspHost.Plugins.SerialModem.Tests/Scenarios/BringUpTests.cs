@@ -83,6 +83,27 @@ public sealed class BringUpTests
     }
 
     [Fact]
+    public async Task TwoModems_AreTwoIndependentLines()
+    {
+        var first = new FakeModem();
+        var second = new FakeModem { Manufacturer = "Other", Model = "56k" };
+        await using var firstLink = new PtyModemLink(first);
+        await using var secondLink = new PtyModemLink(second);
+        await using var session = await ModemScenarios.StartAsync(firstLink.PortSetting, extra: [("Modem2:Port", secondLink.PortSetting)]);
+
+        Assert.Equal([firstLink.PortSetting, secondLink.PortSetting], session.Lines.Select(l => l.Key));
+        Assert.Equal(["ACME V.92 test modem", "Other 56k"], session.Lines.Select(l => l.Capabilities.Name));
+        var events = new RecordingCallEvents();
+        var line = session.Lines[1];
+        await line.OpenAsync(new RecordingLineEvents(), Ct);
+        await line.MakeCallAsync(new MakeCallRequest("5551234"), events, Ct).AsTask().WithTimeout("make call on line 2");
+        await events.WaitForAsync("Connected");
+        Assert.Contains("ATD5551234;", second.Commands);
+        Assert.DoesNotContain("ATD5551234;", first.Commands);
+        await line.CloseAsync(Ct);
+    }
+
+    [Fact]
     public async Task ClosedLine_ReportsNoRings()
     {
         var modem = new FakeModem();
