@@ -235,17 +235,20 @@ internal sealed class ModemCall : IBackendCall
     public async ValueTask ReleaseAsync(CancellationToken cancellationToken)
     {
         bool live;
-        lock (_line.Lock)
+        lock (_emitLock) // waits for a report in progress: none may follow the release
         {
-            if (_released)
+            lock (_line.Lock)
             {
-                return;
-            }
+                if (_released)
+                {
+                    return;
+                }
 
-            // From here on nothing is reported for the call.
-            _released = true;
-            _events = null;
-            live = _state is not (CallState.Idle or CallState.Disconnected) || _dial is not null;
+                // From here on nothing is reported for the call.
+                _released = true;
+                _events = null;
+                live = _state is not (CallState.Idle or CallState.Disconnected) || _dial is not null;
+            }
         }
 
         if (live)

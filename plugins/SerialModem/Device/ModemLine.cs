@@ -17,6 +17,7 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
     private readonly TimeProvider _time;
     private readonly IBackendLog _log;
     private readonly ModemConnection _connection;
+    private readonly Lock _emitLock = new();
     private ILineEvents? _events;
     private bool _inService;
     private string _outOfServiceReason = "the modem has not been brought up yet";
@@ -34,7 +35,11 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
         _connection = new ModemConnection(settings, time, log, this, transportFactory ?? (s => s.CreateTransport(time)));
     }
 
-    /// <summary>Guards the line's and its calls' state. Events are raised outside it.</summary>
+    /// <summary>
+    /// Guards the line's and its calls' state. Events are raised outside it, under the line's emit
+    /// lock, which closing takes too: once the line is closed no report is still under way.
+    /// Lock order: line emit lock, then a call's emit lock, then this one.
+    /// </summary>
     internal Lock Lock { get; } = new();
 
     internal ModemSettings Settings => _settings;
@@ -82,21 +87,24 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(events);
         cancellationToken.ThrowIfCancellationRequested();
-        bool inService;
-        lock (Lock)
+        lock (_emitLock)
         {
-            if (_events is not null)
+            bool inService;
+            lock (Lock)
             {
-                throw new TelephonyException(TelephonyError.Allocated, $"{Name} is already open.");
+                if (_events is not null)
+                {
+                    throw new TelephonyException(TelephonyError.Allocated, $"{Name} is already open.");
+                }
+
+                _events = events;
+                inService = _inService;
             }
 
-            _events = events;
-            inService = _inService;
-        }
-
-        if (!inService)
-        {
-            events.ServiceChanged(false);
+            if (!inService)
+            {
+                events.ServiceChanged(false);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -105,11 +113,14 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
     public async ValueTask CloseAsync(CancellationToken cancellationToken)
     {
         ModemCall? call;
-        lock (Lock)
+        lock (_emitLock)
         {
-            _events = null;
-            call = _call;
-            StopRingTimer_NeedsLock();
+            lock (Lock)
+            {
+                _events = null;
+                call = _call;
+                StopRingTimer_NeedsLock();
+            }
         }
 
         if (call is not null)
@@ -180,6 +191,14 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
     }
 
     void IModemConnectionOwner.OnServiceChanged(bool inService, string reason)
+    {
+        lock (_emitLock)
+        {
+            ReportServiceChanged_NeedsEmitLock(inService, reason);
+        }
+    }
+
+    private void ReportServiceChanged_NeedsEmitLock(bool inService, string reason)
     {
         ModemCall? lost = null;
         ILineEvents? events;
@@ -308,6 +327,14 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
     }
 
     private void OnRing()
+    {
+        lock (_emitLock)
+        {
+            ReportRing_NeedsEmitLock();
+        }
+    }
+
+    private void ReportRing_NeedsEmitLock()
     {
         ModemCall? newCall = null;
         CallerIdInfo? callerId = null;
