@@ -132,7 +132,8 @@ internal sealed class UsbHandsetPhone : IPhoneDevice
             _lamps = HandsetIndicators.None;
             _events = events;
             _state = PhoneState.Open;
-            var pump = new HidReportPump(connection, Math.Max(_map.MaxInputReportLength, 64), OnReport, OnFailure, $"UsbHandset {_device.Path}");
+            // hidraw returns one report per read into a buffer of the longest input report.
+            var pump = new HidReportPump(connection, _map.MaxInputReportLength > 0 ? _map.MaxInputReportLength : 64, OnReport, OnFailure, $"UsbHandset {_device.Path}");
             _pump = pump;
             try
             {

@@ -9,6 +9,22 @@ internal static partial class Interop
     {
         private const string Library = "libc";
 
+        // Resolve libc calls through the process's global symbol scope, not libc.so.6 itself, so an
+        // interposing library (LD_PRELOAD: umockdev in tests, sandboxes in production) sees them,
+        // exactly as it sees calls from C code.
+        static Libc()
+        {
+            try
+            {
+                NativeLibrary.SetDllImportResolver(typeof(Libc).Assembly, static (name, _, _) =>
+                    name == Library ? NativeLibrary.GetMainProgramHandle() : 0);
+            }
+            catch (InvalidOperationException)
+            {
+                // A resolver is already set for this assembly: it has made its choice.
+            }
+        }
+
         public const int O_RDWR = 0x2;
         public const int O_NOCTTY = 0x100;
         public const int O_NONBLOCK = 0x800;
