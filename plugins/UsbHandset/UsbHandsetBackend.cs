@@ -59,7 +59,7 @@ public sealed class UsbHandsetBackend : ITelephonyBackend
 
     private static IHidTransport CreateTransport(UsbHandsetSettings settings) => settings.Transport switch
     {
-        HidTransportKind.LibUsb => throw new PlatformNotSupportedException("libusb"),
+        HidTransportKind.LibUsb => LibUsbTransport.Create(),
         _ => new HidrawTransport(settings.HidrawSysfsRoot, settings.DeviceRoot),
     };
 }
