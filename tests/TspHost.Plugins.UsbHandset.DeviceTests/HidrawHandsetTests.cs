@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using TspHost.Abstractions;
 using TspHost.Testing;
 
@@ -30,7 +29,7 @@ public sealed class HidrawHandsetTests
         Assert.Equal("Fake Telephony Handset", phone.Capabilities.Name);
         Assert.Equal(HookSwitchDevices.Handset, phone.Capabilities.HookSwitchDevices);
 
-        var events = new Events();
+        var events = new PhoneEvents();
         await phone.OpenAsync(events, TestContext.Current.CancellationToken);
         await Eventually.WaitAsync(() => events.All.Contains("hook:OnHook"), "lift, keys 5 1 2, hang up");
         Assert.Equal(
@@ -41,44 +40,5 @@ public sealed class HidrawHandsetTests
         await phone.SetRingAsync(1, 0xFFFF, TestContext.Current.CancellationToken);
         await phone.CloseAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain(log.Entries, e => e.StartsWith("Warning", StringComparison.Ordinal));
-    }
-
-    private sealed class Events : IPhoneEvents
-    {
-        private readonly ConcurrentQueue<string> _all = new();
-
-        public IReadOnlyList<string> All => [.. _all];
-
-        public void ButtonChanged(int buttonId, PhoneButtonMode mode, PhoneButtonState state) => _all.Enqueue($"{buttonId}:{state}");
-
-        public void HookSwitchChanged(HookSwitchDevices device, HookSwitchMode mode) => _all.Enqueue($"hook:{mode}");
-
-        public void ServiceChanged(bool inService) => _all.Enqueue($"service:{inService}");
-    }
-
-    private sealed class NoSessionEvents : ISessionEvents
-    {
-        public void LineArrived(ILineDevice line)
-        {
-        }
-
-        public void LineDeparted(ILineDevice line)
-        {
-        }
-
-        public void PhoneArrived(IPhoneDevice phone)
-        {
-        }
-
-        public void PhoneDeparted(IPhoneDevice phone)
-        {
-        }
-    }
-
-    private sealed class EntryLog : IBackendLog
-    {
-        public ConcurrentQueue<string> Entries { get; } = new();
-
-        public void Log(BackendLogLevel level, string message, Exception? exception = null) => Entries.Enqueue($"{level}: {message}");
     }
 }

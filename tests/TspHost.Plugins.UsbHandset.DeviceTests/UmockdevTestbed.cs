@@ -47,6 +47,10 @@ internal sealed partial class UmockdevTestbed : IDisposable
     public void LoadScript(string device, string scriptPath) =>
         Check(umockdev_testbed_load_script(_testbed, device, scriptPath, out var error), error, $"loading {scriptPath}");
 
+    /// <summary>Replays a usbmon capture (link type 220) on the USB device at <paramref name="sysfsPath"/>.</summary>
+    public void LoadPcap(string sysfsPath, string pcapPath) =>
+        Check(umockdev_testbed_load_pcap(_testbed, sysfsPath, pcapPath, out var error), error, $"loading {pcapPath}");
+
     public void Dispose()
     {
         if (_testbed != 0)
@@ -74,6 +78,9 @@ internal sealed partial class UmockdevTestbed : IDisposable
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int umockdev_testbed_load_script(nint testbed, string device, string scriptFile, out nint error);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int umockdev_testbed_load_pcap(nint testbed, string sysfs, string pcapFile, out nint error);
 
     [LibraryImport(GObject)]
     private static partial void g_object_unref(nint instance);

@@ -14,6 +14,7 @@ internal static partial class Interop
         public const int ErrorIo = -1;
         public const int ErrorAccess = -3;
         public const int ErrorNoDevice = -4;
+        public const int ErrorBusy = -6;
         public const int ErrorTimeout = -7;
         public const int ErrorOverflow = -8;
         public const int ErrorPipe = -9;

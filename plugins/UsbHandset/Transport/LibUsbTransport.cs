@@ -100,9 +100,14 @@ internal sealed class LibUsbTransport : IHidTransport
             throw Failure(device.Path, "open", error);
         }
 
-        // Take the interface from the kernel's HID driver, if it has one, for as long as it is claimed.
-        _ = Interop.LibUsb.SetAutoDetachKernelDriver(handle, 1);
         var claimed = Interop.LibUsb.ClaimInterface(handle, location.Interface);
+        if (claimed == Interop.LibUsb.ErrorBusy)
+        {
+            // The kernel's HID driver holds it: take it over for as long as it is claimed.
+            _ = Interop.LibUsb.SetAutoDetachKernelDriver(handle, 1);
+            claimed = Interop.LibUsb.ClaimInterface(handle, location.Interface);
+        }
+
         if (claimed != Interop.LibUsb.Success)
         {
             handle.Dispose();
