@@ -215,6 +215,8 @@ public sealed class UsbHandsetBackendTests
 
         Assert.Equal(["phone-:hid:0B0E:0001:1", "phone+:hid:0B0E:0001:2"], _sessionEvents.Events);
         await Eventually.WaitAsync(() => events.Events.Contains("service:False"), "out of service");
+        await Task.Delay(2 * 100, TestContext.Current.CancellationToken);
+        Assert.Equal(["service:False"], events.Events);
         var gone = await Assert.ThrowsAsync<TelephonyException>(async () => await session.Phones[0].SetRingAsync(1, 0, CancellationToken.None));
         Assert.Equal(TelephonyError.NoDevice, gone.Error);
 

@@ -31,6 +31,7 @@ internal sealed class UsbHandsetPhone : IPhoneDevice
     private bool _offHook;
     private bool _muted;
     private bool _ringing;
+    private bool _outOfServiceReported;
     private HandsetIndicators _lamps;
 
     public UsbHandsetPhone(HidDeviceInfo device, IHidTransport transport, TelephonyReportMap map, HandsetOptions options, IBackendLog log)
@@ -130,6 +131,7 @@ internal sealed class UsbHandsetPhone : IPhoneDevice
             _muted = false;
             _ringing = false;
             _lamps = HandsetIndicators.None;
+            _outOfServiceReported = false;
             _events = events;
             _state = PhoneState.Open;
             // hidraw returns one report per read into a buffer of the longest input report.
@@ -278,7 +280,7 @@ internal sealed class UsbHandsetPhone : IPhoneDevice
         IPhoneEvents? events;
         lock (_lock)
         {
-            events = _state == PhoneState.Open ? _events : null;
+            events = TakeOutOfServiceSink_NeedsLock();
             pump = _pump;
             connection = _connection;
             Shutdown_NeedsLock();
@@ -368,10 +370,22 @@ internal sealed class UsbHandsetPhone : IPhoneDevice
         IPhoneEvents? events;
         lock (_lock)
         {
-            events = _state == PhoneState.Open ? _events : null;
+            events = TakeOutOfServiceSink_NeedsLock();
         }
 
         events?.ServiceChanged(false);
+    }
+
+    // Out of service is reported once, whether the reader or the rescan notices first.
+    private IPhoneEvents? TakeOutOfServiceSink_NeedsLock()
+    {
+        if (_state != PhoneState.Open || _outOfServiceReported)
+        {
+            return null;
+        }
+
+        _outOfServiceReported = true;
+        return _events;
     }
 
     private void EnsureOpen_NeedsLock()
