@@ -59,7 +59,8 @@ public sealed class UsbHandsetBackend : ITelephonyBackend
 
     private static IHidTransport CreateTransport(UsbHandsetSettings settings) => settings.Transport switch
     {
-        HidTransportKind.LibUsb => LibUsbTransport.Create(),
+        // Through libusb a device must be opened to read its descriptor: only listed devices are.
+        HidTransportKind.LibUsb => LibUsbTransport.Create(settings.AllowList.Contains),
         _ => new HidrawTransport(settings.HidrawSysfsRoot, settings.DeviceRoot),
     };
 }

@@ -53,7 +53,7 @@ public sealed class LibUsbHandsetTests
             testbed.AddFromFile(Path.Combine(AppContext.BaseDirectory, "Devices", "libusb-handset.umockdev"));
             testbed.LoadPcap("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2", pcap);
 
-            var settings = new BackendSettings([KeyValuePair.Create("Transport", "libusb"), KeyValuePair.Create("RescanIntervalMs", "0")]);
+            var settings = new BackendSettings([KeyValuePair.Create("Transport", "libusb"), KeyValuePair.Create("Devices", "0B0E:0002"), KeyValuePair.Create("RescanIntervalMs", "0")]);
             await using var session = await new UsbHandsetBackend().StartSessionAsync(
                 new BackendSessionContext(settings, new EntryLog(), TimeProvider.System, new NoSessionEvents()), TestContext.Current.CancellationToken);
             var phone = Assert.Single(session.Phones);

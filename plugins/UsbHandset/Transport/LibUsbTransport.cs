@@ -17,16 +17,24 @@ internal sealed class LibUsbTransport : IHidTransport
     private const uint ControlTimeoutMilliseconds = 1000;
 
     private readonly SafeLibUsbContextHandle _context;
+    private readonly Func<string, bool> _consider;
     private readonly ConcurrentDictionary<string, UsbHidLocation> _locations = new(StringComparer.Ordinal);
 
-    private LibUsbTransport(SafeLibUsbContextHandle context) => _context = context;
+    private LibUsbTransport(SafeLibUsbContextHandle context, Func<string, bool> consider)
+    {
+        _context = context;
+        _consider = consider;
+    }
 
     public string Name => "libusb";
 
-    /// <summary>Starts libusb.</summary>
+    /// <summary>
+    /// Starts libusb. Finding a report descriptor means opening the device, so only devices whose
+    /// <c>VVVV:PPPP</c> passes <paramref name="consider"/> are opened (all when it is <c>null</c>).
+    /// </summary>
     /// <exception cref="DllNotFoundException">libusb-1.0 is not installed.</exception>
     /// <exception cref="IOException">libusb failed to start.</exception>
-    public static LibUsbTransport Create()
+    public static LibUsbTransport Create(Func<string, bool>? consider = null)
     {
         var result = Interop.LibUsb.Init(out var context);
         if (result != Interop.LibUsb.Success)
@@ -35,7 +43,7 @@ internal sealed class LibUsbTransport : IHidTransport
             throw new IOException($"libusb_init failed: {Interop.LibUsb.Describe(result)}");
         }
 
-        return new LibUsbTransport(context);
+        return new LibUsbTransport(context, consider ?? (_ => true));
     }
 
     public IReadOnlyList<HidDeviceInfo> Enumerate()
@@ -227,9 +235,10 @@ internal sealed class LibUsbTransport : IHidTransport
         return bytes;
     }
 
-    private static unsafe HidDeviceInfo? Describe(nint device, UsbHidLocation location)
+    private unsafe HidDeviceInfo? Describe(nint device, UsbHidLocation location)
     {
         if (Interop.LibUsb.GetDeviceDescriptor(device, out var descriptor) != Interop.LibUsb.Success
+            || !_consider($"{descriptor.VendorId:X4}:{descriptor.ProductId:X4}")
             || Interop.LibUsb.Open(device, out var handle) != Interop.LibUsb.Success)
         {
             return null;
