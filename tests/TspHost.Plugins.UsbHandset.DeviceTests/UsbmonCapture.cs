@@ -19,15 +19,18 @@ internal sealed class UsbmonCapture(int bus, int device)
 
     public UsbmonCapture ControlIn(byte requestType, byte request, ushort value, ushort index, byte[] response, ushort length)
     {
-        var setup = new byte[8];
-        setup[0] = requestType;
-        setup[1] = request;
-        BinaryPrimitives.WriteUInt16LittleEndian(setup.AsSpan(2), value);
-        BinaryPrimitives.WriteUInt16LittleEndian(setup.AsSpan(4), index);
-        BinaryPrimitives.WriteUInt16LittleEndian(setup.AsSpan(6), length);
         var id = _id++;
-        Record(id, 'S', Control, 0x80, length, [], setup);
+        Record(id, 'S', Control, 0x80, length, [], Setup(requestType, request, value, index, length));
         Record(id, 'C', Control, 0x80, response.Length, response);
+        return this;
+    }
+
+    /// <summary>A class request to the interface with data out (SET_REPORT and the like).</summary>
+    public UsbmonCapture ControlOut(byte requestType, byte request, ushort value, ushort index, byte[] data)
+    {
+        var id = _id++;
+        Record(id, 'S', Control, 0x00, data.Length, data, Setup(requestType, request, value, index, (ushort)data.Length));
+        Record(id, 'C', Control, 0x00, data.Length, []);
         return this;
     }
 
@@ -52,6 +55,17 @@ internal sealed class UsbmonCapture(int bus, int device)
     {
         Record(_id++, 'S', Interrupt, endpoint, bufferLength, []);
         return this;
+    }
+
+    private static byte[] Setup(byte requestType, byte request, ushort value, ushort index, ushort length)
+    {
+        var setup = new byte[8];
+        setup[0] = requestType;
+        setup[1] = request;
+        BinaryPrimitives.WriteUInt16LittleEndian(setup.AsSpan(2), value);
+        BinaryPrimitives.WriteUInt16LittleEndian(setup.AsSpan(4), index);
+        BinaryPrimitives.WriteUInt16LittleEndian(setup.AsSpan(6), length);
+        return setup;
     }
 
     public void Save(string path)
