@@ -21,7 +21,7 @@ internal sealed partial class UmockdevTestbed : IDisposable
         var preload = Environment.GetEnvironmentVariable("LD_PRELOAD") ?? "";
         if (!preload.Contains("umockdev", StringComparison.Ordinal))
         {
-            return "not running under libumockdev-preload (run with tests/TspHost.Plugins.UsbHandset.DeviceTests/umockdev.runsettings; needs the Debian packages umockdev and libumockdev0)";
+            return "not running under libumockdev-preload (run with TspHost.Plugins.UsbHandset.DeviceTests.runsettings; needs the Debian packages umockdev and libumockdev0)";
         }
 
         return NativeLibrary.TryLoad(Library, out var handle) ? Free(handle) : $"{Library} is not installed (Debian package libumockdev0)";
