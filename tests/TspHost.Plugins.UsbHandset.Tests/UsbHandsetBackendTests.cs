@@ -57,6 +57,34 @@ public sealed class UsbHandsetBackendTests
     }
 
     [Fact]
+    public async Task VendorHandsetWithKeyMap_ReportsHookAndKeys()
+    {
+        // The HP Internet Handset's codes (see TelephonyReportMapTests); its descriptor is vendor-defined.
+        var vendor = Descriptors.Hex("06 00 FF 09 01 A1 01 15 00 26 FF 00 75 08 95 02 81 02 C0");
+        var info = _transport.Plug(vendor, vidPid: "03F0:1C07");
+        (string, string) keyMap = ("Device:03F0:1C07:KeyMap", "0041=offhook, 0040=onhook, 0007=1, 0005=1 up");
+
+        await using (var unlisted = await StartAsync(keyMap))
+        {
+            Assert.Empty(unlisted.Phones);
+        }
+
+        await using var session = await StartAsync(("Devices", "03F0:1C07"), keyMap);
+        var phone = Assert.Single(session.Phones);
+        var events = new PhoneEventLog();
+        await phone.OpenAsync(events, CancellationToken.None);
+        var device = _transport.Connections[info.Path];
+        device.Feed("0041");
+        device.Feed("0007");
+        device.Feed("0005");
+        device.Feed("0040");
+
+        await Eventually.WaitAsync(() => events.Events.Count == 4, "hook and key events");
+        Assert.Equal("hook:Handset:MicSpeaker button:1:Keypad:Down button:1:Keypad:Up hook:Handset:OnHook", events.Text);
+        Assert.Empty(device.Written);
+    }
+
+    [Fact]
     public async Task StartSession_DiscoverOff_UsesListedDevicesOnly()
     {
         _transport.Plug(Descriptors.ExampleHeadset);
