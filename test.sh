@@ -10,7 +10,8 @@ configuration=${CONFIGURATION:-Debug}
 
 say() { printf '\n== %s\n' "$*"; }
 
-# OS packages, by the command or file that shows they are present.
+# OS packages, each as probe=package. A probe is a command on PATH, an absolute path, or a shared
+# library name (lib*.so*) that the dynamic linker knows.
 require_packages() {
     local missing=()
     local pair
@@ -18,6 +19,8 @@ require_packages() {
         local probe=${pair%%=*} package=${pair#*=}
         if [[ $probe == /* ]]; then
             [[ -e $probe ]] || missing+=("$package")
+        elif [[ $probe == lib*.so* ]]; then
+            ldconfig -p 2>/dev/null | grep -q " $probe " || missing+=("$package")
         else
             command -v "$probe" >/dev/null 2>&1 || missing+=("$package")
         fi
@@ -37,9 +40,13 @@ require_packages() {
 
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK (dotnet) is not on PATH; see global.json for the version." >&2; exit 1; }
 
-# Nothing beyond the .NET SDK is needed yet; native tools (gcc, umockdev, libusb) join this list
-# with the tests that use them.
-require_packages
+# The UsbHandset device tests fake a handset with umockdev (sysfs and /dev through LD_PRELOAD) and
+# drive the libusb transport against it.
+require_packages \
+    umockdev-run=umockdev \
+    libumockdev.so.0=libumockdev0 \
+    libumockdev-preload.so.0=libumockdev0 \
+    libusb-1.0.so.0=libusb-1.0-0
 
 say "Building (warnings are errors)"
 dotnet build Plugins.sln -c "$configuration" -nologo -clp:NoSummary -v:quiet
