@@ -71,13 +71,7 @@ public sealed class HandsetOnSimulatedLineTests : IAsyncLifetime
     [Fact]
     public async Task Handset_PlacesACallThatIsAnswered_HangsUp_ThenRingsForAnIncomingCallAndAnswersIt()
     {
-        Assert.Equal(0, _engine.PhoneGetDevCaps(PhoneBase, TspiVersion.V3_0, 0, out var phoneCaps));
-        Assert.Equal("Fake headset", phoneCaps!.PhoneName);
-        var (lineResult, _) = await _engine.LineOpenAsync(LineBase, 0x100, TspiVersion.V3_0).WithTimeout("lineOpen");
-        Assert.Equal(0, lineResult);
-        var (phoneResult, _) = await _engine.PhoneOpenAsync(PhoneBase, 0x200, TspiVersion.V3_0).WithTimeout("phoneOpen");
-        Assert.Equal(0, phoneResult);
-        var device = _transport.Connections[_handset.Path];
+        var device = await OpenLineAndHandsetAsync();
 
         // Lifting the handset starts a call on the line, in dial tone.
         device.Feed(OffHook);
@@ -143,6 +137,39 @@ public sealed class HandsetOnSimulatedLineTests : IAsyncLifetime
         // What the handset was told: all off when opened, the Off-Hook LED following the hook switch,
         // the Ring LED while the incoming call offered, each output report whole.
         Assert.Equal([AllOff, OffHookLed, AllOff, RingLed, OffHookAndRingLeds, OffHookLed, AllOff], device.Written);
+    }
+
+    [Fact]
+    public async Task Handset_UnpluggedDuringACall_IsRemovedAndTheCallEnds()
+    {
+        var device = await OpenLineAndHandsetAsync();
+        _simulated.CurrentSession!.Exchange.InjectIncomingCall("line-1", new PartyId("5551234", "Alice"));
+        await _tapi.WaitForAsync("PHONE_STATE RINGMODE 1");
+        device.Feed(OffHook);
+        await _tapi.WaitForAsync("LINE_CALLSTATE #1 Connected");
+
+        // The device goes; the plugin's next rescan notices.
+        _transport.Unplug(_handset);
+        await AdvanceClockUntilAsync(() => _tapi.Entries.Contains("PHONE_REMOVE"), "PHONE_REMOVE");
+
+        await _tapi.WaitForAsync("LINE_CALLSTATE #1 Idle");
+        var entries = _tapi.Entries.ToList();
+        Assert.True(entries.IndexOf("PHONE_CLOSE") < entries.IndexOf("PHONE_REMOVE"), string.Join(", ", entries));
+        Assert.Equal(["LINE_NEWCALL #1", "LINE_CALLSTATE #1 Offering", "LINE_CALLSTATE #1 Connected", "LINE_CALLSTATE #1 Idle"], entries.Where(e => e.Contains("#1", StringComparison.Ordinal)));
+        Assert.Equal(0, _engine.LineGetCallStatus(_tapi.HdCall(1), out var status));
+        Assert.Equal((uint)CallState.Idle, status!.CallState);
+    }
+
+    /// <summary>Opens the line and the handset as TAPI would; returns the handset's fake device.</summary>
+    private async Task<FakeConnection> OpenLineAndHandsetAsync()
+    {
+        Assert.Equal(0, _engine.PhoneGetDevCaps(PhoneBase, TspiVersion.V3_0, 0, out var phoneCaps));
+        Assert.Equal("Fake headset", phoneCaps!.PhoneName);
+        var (lineResult, _) = await _engine.LineOpenAsync(LineBase, 0x100, TspiVersion.V3_0).WithTimeout("lineOpen");
+        Assert.Equal(0, lineResult);
+        var (phoneResult, _) = await _engine.PhoneOpenAsync(PhoneBase, 0x200, TspiVersion.V3_0).WithTimeout("phoneOpen");
+        Assert.Equal(0, phoneResult);
+        return _transport.Connections[_handset.Path];
     }
 
     /// <summary>Moves the shared clock in small steps until <paramref name="condition"/> holds; bounded in virtual and real time.</summary>

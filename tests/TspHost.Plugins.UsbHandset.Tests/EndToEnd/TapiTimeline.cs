@@ -8,7 +8,7 @@ namespace TspHost.Plugins.UsbHandset.Tests.EndToEnd;
 /// <summary>
 /// Plays TAPI for the end-to-end tests: accepts every new call and writes what arrives, in arrival
 /// order, as one line of text each, with calls named by the order they were announced (<c>#1</c>,
-/// <c>#2</c>). Call states, new calls, phone states and buttons are written; completions, call info
+/// <c>#2</c>). Call states, new calls, phone states, buttons, close and remove are written; completions, call info
 /// and line device states are kept out of the timeline.
 /// </summary>
 internal sealed class TapiTimeline : ITapiCallbacks
@@ -72,6 +72,9 @@ internal sealed class TapiTimeline : ITapiCallbacks
                 break;
             case PhoneMessage.State:
                 Add($"PHONE_STATE 0x{param1:X}");
+                break;
+            case PhoneMessage.Close or PhoneMessage.Remove:
+                Add($"PHONE_{message.ToString().ToUpperInvariant()}");
                 break;
             case PhoneMessage.Button:
                 Add($"PHONE_BUTTON {param1} {(PhoneButtonMode)param2} {(PhoneButtonState)param3}");
