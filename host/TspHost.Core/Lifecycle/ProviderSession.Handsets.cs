@@ -91,7 +91,7 @@ public sealed partial class ProviderSession
     {
         if (deviceGone)
         {
-            // The phone's own pending work is cancelled by now: the drop must not depend on it.
+            // The phone's own token is cancelled as it closes: the drop must not depend on it.
             HangUp_NeedsLock(phone, CancellationToken.None);
             return;
         }
