@@ -168,6 +168,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     /// <summary>Opens the line the call facts use, or skips the test when the backend cannot place calls in a test.</summary>
     protected async Task<(IBackendSession Session, ILineDevice Line, RecordingLineEvents Events)> OpenCallingLineAsync()
     {
+        SkipLineFactUnless(AnsweringNumber is not null);
         Assert.SkipWhen(AnsweringNumber is null, "The backend names no AnsweringNumber: it cannot place calls in a test.");
         var session = await StartSessionAsync();
         var line = SelectCallingLine(session);
@@ -176,6 +177,10 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
         await WithinAsync(line!.OpenAsync(events, TestToken), "OpenAsync");
         return (session, line, events);
     }
+
+    /// <summary>Skips a line or call fact for a backend without lines (one that only has phones), unless the subclass says it can exercise it anyway.</summary>
+    protected void SkipLineFactUnless(bool canExercise) =>
+        Assert.SkipUnless(ExpectsLines || canExercise, "The backend has no lines (ExpectsLines is false): line and call facts do not apply.");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

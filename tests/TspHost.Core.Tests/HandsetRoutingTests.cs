@@ -25,24 +25,18 @@ public sealed class HandsetRoutingTests
     [Fact, Trait("Rule", "R8")]
     public async Task LiftingTheHandset_StartsACallInDialTone_AnnouncedWithLineNewCall_HashDials_HangingUpDrops()
     {
-        var backend = Backend();
-        await using var h = new EngineHarness(backend);
-        await h.StartAsync();
-        var (_, htLine) = await h.OpenLineAsync();
-        await h.OpenPhoneAsync();
-        var phone = h.Session.Phone(0);
+        await using var h = new EngineHarness(Backend());
 
-        phone.Events!.HookSwitchChanged(HookSwitchDevices.Handset, HookSwitchMode.MicSpeaker);
+        var (phone, newCall) = await OpenBothAndLiftAsync(h);
 
-        await Eventually.WaitAsync(() => h.Tapi.Records.OfType<NewCallRecord>().Any(n => n.HtLine == htLine), "LINE_NEWCALL for the handset's call");
-        var newCall = h.Tapi.Records.OfType<NewCallRecord>().Single();
+        Assert.Equal(h.Engine.Session!.LineEntries[0].Open!.HtLine, newCall.HtLine);
         await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.DialTone);
         Press(phone, 5, 5, 5, 11); // 5 5 5 #
 
         await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.Dialing);
         var call = HandsetCall(h);
         Assert.Equal(["555"], call.Dialled); // en bloc, '#' not dialled
-        phone.Events.HookSwitchChanged(HookSwitchDevices.Handset, HookSwitchMode.OnHook);
+        phone.Events!.HookSwitchChanged(HookSwitchDevices.Handset, HookSwitchMode.OnHook);
         await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.Idle);
         Assert.Equal(0, h.Engine.LineGetCallInfo(newCall.HdCall, out var info));
         Assert.Equal(CallOriginFlags.Outbound, info!.Origin);
@@ -74,6 +68,51 @@ public sealed class HandsetRoutingTests
         Press(phone, 10); // '*' during the call goes straight through
         await Eventually.WaitAsync(() => call.Dialled.Count == 2, "the digit sent during the call");
         Assert.Equal("*", call.Dialled[1]);
+    }
+
+    [Fact]
+    public async Task HangingUpBeforeTheLineHasPlacedTheCall_DropsTheCallOnceItExists()
+    {
+        var backend = Backend();
+        var placing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.OnMakeCall = async (_, events, _) =>
+        {
+            await placing.Task;
+            events.StateChanged(CallState.DialTone);
+            return new FakeCall(backend, "handset-call") { Events = events };
+        };
+        await using var h = new EngineHarness(backend);
+        var (phone, newCall) = await OpenBothAndLiftAsync(h);
+
+        phone.Events!.HookSwitchChanged(HookSwitchDevices.Handset, HookSwitchMode.OnHook);
+        placing.SetResult();
+
+        await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.Idle);
+    }
+
+    [Fact]
+    public async Task HandsetUnpluggedDuringACall_TheCallIsDropped()
+    {
+        await using var h = new EngineHarness(Backend());
+        var (_, newCall) = await OpenBothAndLiftAsync(h);
+        await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.DialTone);
+
+        h.Session.Events.PhoneDeparted(h.Session.Phones[0]);
+
+        await h.Tapi.WaitForAsync(r => r is PhoneEventRecord { Message: PhoneMessage.Remove }, "PHONE_REMOVE");
+        await h.Tapi.WaitForCallStateAsync(newCall.HtCall, CallState.Idle);
+    }
+
+    /// <summary>Starts TAPI's session, opens the line and the handset, lifts the handset; returns the call LINE_NEWCALL announced.</summary>
+    private static async Task<(FakePhone Phone, NewCallRecord NewCall)> OpenBothAndLiftAsync(EngineHarness h)
+    {
+        await h.StartAsync();
+        await h.OpenLineAsync();
+        await h.OpenPhoneAsync();
+        var phone = h.Session.Phone(0);
+        phone.Events!.HookSwitchChanged(HookSwitchDevices.Handset, HookSwitchMode.MicSpeaker);
+        await Eventually.WaitAsync(() => h.Tapi.Records.OfType<NewCallRecord>().Any(), "LINE_NEWCALL for the handset's call");
+        return (phone, h.Tapi.Records.OfType<NewCallRecord>().Single());
     }
 
     private static void Press(FakePhone phone, params int[] keys)

@@ -9,7 +9,8 @@ namespace TspHost.Core.Lifecycle;
 // works as that line's handset: lifting it answers an offering call or starts a call in dial tone,
 // keypad digits dial, hanging up drops; an incoming call rings it. The engine routes this, so
 // neither plugin knows the other. Routing works while TAPI has both the phone and the line open:
-// that is when the phone's events reach the host and the line's calls have somewhere to go.
+// that is when the phone's events reach the host and the line's calls have somewhere to go. A
+// handset unplugged during a call ends it; one TAPI closes leaves the call to TAPI.
 public sealed partial class ProviderSession
 {
     private const int HandsetRingMode = 1;
@@ -39,16 +40,8 @@ public sealed partial class ProviderSession
 
             if (mode == HookSwitchMode.OnHook)
             {
-                phone.HandsetDigitTimer?.Dispose();
-                phone.HandsetDigitTimer = null;
-                phone.HandsetDigits.Clear();
                 // Hanging up drops the handset's call.
-                if (phone.HandsetCall is { Life: CallLife.Live, Backend: { } backend } call && call.State != CallState.Idle)
-                {
-                    HandsetStep_NeedsLock(phone, "drop", ct => backend.DropAsync(ct));
-                }
-
-                phone.HandsetCall = null;
+                HangUp_NeedsLock(phone, phone.Closing);
                 return;
             }
 
@@ -88,6 +81,42 @@ public sealed partial class ProviderSession
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// The phone is closing. A handset that vanished (unplugged) cannot hang up any more, so its call
+    /// is dropped; when TAPI closes the phone the call is left to TAPI. Needs the session lock.
+    /// </summary>
+    private void OnHandsetClosing_NeedsLock(OpenPhone phone, bool deviceGone)
+    {
+        if (deviceGone)
+        {
+            // The phone's own token is cancelled as it closes: the drop must not depend on it.
+            HangUp_NeedsLock(phone, CancellationToken.None);
+            return;
+        }
+
+        StopCollectingDigits_NeedsLock(phone);
+        phone.HandsetCall = null;
+    }
+
+    private void HangUp_NeedsLock(OpenPhone phone, CancellationToken cancellationToken)
+    {
+        StopCollectingDigits_NeedsLock(phone);
+        if (phone.HandsetCall is { Life: CallLife.Live } call)
+        {
+            // The backend call of a call placed on the handset may still be on its way: the drop runs after it.
+            HandsetStep_NeedsLock(phone, "drop", _ => call.Backend is { } backend && call.State != CallState.Idle ? backend.DropAsync(cancellationToken) : ValueTask.CompletedTask);
+        }
+
+        phone.HandsetCall = null;
+    }
+
+    private static void StopCollectingDigits_NeedsLock(OpenPhone phone)
+    {
+        phone.HandsetDigitTimer?.Dispose();
+        phone.HandsetDigitTimer = null;
+        phone.HandsetDigits.Clear();
     }
 
     internal void OnHandsetKey(OpenPhone phone, int buttonId)
