@@ -26,6 +26,7 @@ require_packages() {
         fi
     done
     ((${#missing[@]} == 0)) && return 0
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     say "Installing OS packages the tests need: ${missing[*]}"
     local sudo=()
     if ((EUID != 0)); then
