@@ -28,13 +28,7 @@ public sealed class EngineOverModemTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _link = new PtyModemLink(_modem);
-        var settings = new Dictionary<string, string>
-        {
-            ["Modem1:Port"] = _link.PortSetting,
-            ["CommandTimeout"] = "500",
-            ["DialTimeout"] = "2000",
-            ["RingTimeout"] = "2000",
-        };
+        var settings = FakeModemSettings.For([_link.PortSetting]);
         var catalog = new BackendCatalog().Add("SerialModem", new SerialModemBackend(), settings: settings);
         _engine = new ProviderEngine(catalog, new InMemoryProviderStateStore());
         var install = await Engine.ProviderInstallAsync(ProviderId).WithTimeout("providerInstall");

@@ -25,7 +25,7 @@ internal sealed class RecordingCallEvents : ICallEvents
 
     public void DigitReceived(char digit) => Add($"Digit {digit}");
 
-    public Task WaitForAsync(string entry) => Eventually.WaitAsync(() => Events.Contains(entry), $"call event {entry}; saw [{string.Join(", ", Events)}]");
+    public Task WaitForAsync(string entry) => Eventually.WaitAsync(() => Events.Contains(entry), () => $"call event {entry}; saw [{string.Join(", ", Events)}]");
 
     private void Add(string entry) => _events.Add(entry);
 }
@@ -53,7 +53,7 @@ internal sealed class RecordingLineEvents : ILineEvents
     public void ServiceChanged(bool inService) => Add(inService ? "InService" : "OutOfService");
 
     public Task WaitForAsync(string entry, int occurrences = 1) =>
-        Eventually.WaitAsync(() => Events.Count(e => e == entry) >= occurrences, $"line event {entry} x{occurrences}; saw [{string.Join(", ", Events)}]");
+        Eventually.WaitAsync(() => Events.Count(e => e == entry) >= occurrences, () => $"line event {entry} x{occurrences}; saw [{string.Join(", ", Events)}]");
 
     private void Add(string entry) => _events.Add(entry);
 }

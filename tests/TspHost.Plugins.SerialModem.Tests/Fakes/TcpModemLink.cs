@@ -50,6 +50,7 @@ internal sealed class TcpModemLink : IFakeModemLink
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptSocketAsync(_stop.Token);
+            client.NoDelay = true; // a serial server forwards each byte at once; Nagle would hold replies back
             lock (_lock)
             {
                 _client?.Dispose();

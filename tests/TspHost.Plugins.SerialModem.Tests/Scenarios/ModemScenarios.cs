@@ -51,24 +51,7 @@ public abstract class ModemScenarios : IAsyncLifetime
 
     internal static async Task<IBackendSession> StartAsync(string port, IBackendLog? log = null, (string Key, string Value)[]? extra = null)
     {
-        var values = new Dictionary<string, string>
-        {
-            ["Modem1:Port"] = port,
-            ["Modem1:Baud"] = "115200",
-            ["CommandTimeout"] = "500",
-            ["DialTimeout"] = "2000",
-            ["GuardTime"] = "20",
-            ["RingTimeout"] = "400",
-            ["ReconnectDelay"] = "50",
-            ["ReconnectMaxDelay"] = "200",
-            ["PollInterval"] = "0",
-        };
-        foreach (var (key, value) in extra ?? [])
-        {
-            values[key] = value;
-        }
-
-        var settings = new BackendSettings(values);
+        var settings = new BackendSettings(FakeModemSettings.For([port], extra ?? []));
         return await new SerialModemBackend()
             .StartSessionAsync(new BackendSessionContext(settings, log ?? NullLog.Instance, TimeProvider.System, new NullSessionEvents()), Ct)
             .AsTask().WithTimeout("session start");
@@ -275,9 +258,15 @@ public abstract class ModemScenarios : IAsyncLifetime
     [Fact]
     public async Task IncomingCall_RingsStop_EndsDisconnected()
     {
-        Modem.Ring();
-        await LineEvents.WaitForAsync("Ringing 1");
-        var events = LineEvents.Calls.Single().Events;
+        // A modem of its own with a short ring timeout: this test waits for it to run out.
+        var modem = new FakeModem();
+        await using var link = CreateLink(modem);
+        await using var session = await StartAsync(link.PortSetting, extra: [("RingTimeout", "300")]);
+        var lineEvents = new RecordingLineEvents();
+        await session.Lines.Single().OpenAsync(lineEvents, Ct);
+        modem.Ring();
+        await lineEvents.WaitForAsync("Ringing 1");
+        var events = lineEvents.Calls.Single().Events;
         await events.WaitForAsync("Disconnected(Normal)");
     }
 
