@@ -191,6 +191,10 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
         }
 
         _sessions.Clear();
+        await DisposeTestResourcesAsync();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Frees what a subclass set up for the test (a fake device, a server); runs after the sessions were disposed.</summary>
+    protected virtual ValueTask DisposeTestResourcesAsync() => ValueTask.CompletedTask;
 }
