@@ -1,18 +1,24 @@
 using TspHost.Abstractions;
 using TspHost.Conformance;
 using TspHost.Plugins.SerialModem.Tests.Fakes;
+using TspHost.Testing;
 
 namespace TspHost.Plugins.SerialModem.Tests;
 
 /// <summary>
 /// The backend contract, checked against SerialModem with two fake Hayes modems (two lines) on
-/// pseudo-terminals: the plugin goes through its real termios code. A modem answers every voice
-/// dial with OK and rings with caller ID on demand; calls are placed on the first line and arrive on
-/// the second, so a session can have both at once. Real clock, short timeouts: the modems are real I/O.
+/// pseudo-terminals: the plugin goes through its real termios code. A dial rings at the far end
+/// until the suite makes it answer (OK), and a modem rings with caller ID on demand; calls are placed
+/// on the first line and arrive on the second, so a session can have both at once. Real clock, short timeouts: the modems are real I/O.
 /// </summary>
 public class SerialModemConformanceTests : BackendConformanceTests
 {
-    private readonly FakeModem[] _modems = [new(), new() { Manufacturer = "Other", Model = "56k" }];
+    // The far end rings until the suite makes it answer, so calls are dropped, released and closed while being set up.
+    private readonly FakeModem[] _modems =
+    [
+        new() { DialOutcome = (_, _) => null },
+        new() { DialOutcome = (_, _) => null, Manufacturer = "Other", Model = "56k" },
+    ];
     private IFakeModemLink[]? _links;
     private BackendSettings? _settings;
 
@@ -53,12 +59,20 @@ public class SerialModemConformanceTests : BackendConformanceTests
 
     protected override ILineDevice? SelectAnsweringLine(IBackendSession session) => session?.Lines[^1];
 
+    protected override async ValueTask MakeFarEndAnswerAsync(IBackendSession session, ILineDevice line, IBackendCall call)
+    {
+        var modem = ModemOf(line);
+        await Eventually.WaitAsync(() => modem.DialPending, "the modem to dial");
+        modem.AnswerDial();
+    }
+
     protected override ValueTask TriggerIncomingCallAsync(IBackendSession session, ILineDevice line)
     {
-        var modem = _modems[Array.FindIndex(Links, l => l.PortSetting == line.Key)];
-        modem.Ring("DATE = 0321", "TIME = 1405", "NMBR = 5551234", "NAME = ALICE");
+        ModemOf(line).Ring("DATE = 0321", "TIME = 1405", "NMBR = 5551234", "NAME = ALICE");
         return ValueTask.CompletedTask;
     }
+
+    private FakeModem ModemOf(ILineDevice line) => _modems[Array.FindIndex(Links, l => l.PortSetting == line.Key)];
 
     protected override async ValueTask DisposeTestResourcesAsync()
     {

@@ -23,6 +23,7 @@ internal sealed class FakeModem
     private bool _verbose = true;
     private bool _dataMode;
     private bool _dialPending;
+    private bool _pendingDialIsData;
 
     public string Manufacturer { get; set; } = "ACME";
 
@@ -33,7 +34,7 @@ internal sealed class FakeModem
 
     public bool SupportsHashCid { get; set; } = true;
 
-    /// <summary>The result of a dial to a number (data = no trailing ;), or null to keep ringing until aborted.</summary>
+    /// <summary>The result of a dial to a number (data = no trailing ;), or null to keep ringing until aborted or <see cref="AnswerDial"/>.</summary>
     public Func<string, bool, string?> DialOutcome { get; set; } = (_, data) => data ? "CONNECT 33600" : "OK";
 
     /// <summary>The result of ATA, or null to keep trying to answer until aborted.</summary>
@@ -59,6 +60,36 @@ internal sealed class FakeModem
                 return _dataMode;
             }
         }
+    }
+
+    /// <summary>Whether a dial (or an answer) is in progress: the modem waits for the far end.</summary>
+    public bool DialPending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dialPending;
+            }
+        }
+    }
+
+    /// <summary>The far end picks up the dial in progress: OK for a voice dial, CONNECT for data.</summary>
+    public void AnswerDial()
+    {
+        bool data;
+        lock (_lock)
+        {
+            if (!_dialPending)
+            {
+                throw new InvalidOperationException("No dial is in progress.");
+            }
+
+            _dialPending = false;
+            data = _pendingDialIsData;
+        }
+
+        Outcome(data ? "CONNECT 33600" : "OK");
     }
 
     public void Connect(Action<byte[]> send)
@@ -264,6 +295,11 @@ internal sealed class FakeModem
     {
         var voice = dialString.EndsWith(';');
         var number = new string([.. dialString.Where(char.IsAsciiDigit)]);
+        lock (_lock)
+        {
+            _pendingDialIsData = !voice;
+        }
+
         Outcome(DialOutcome(number, !voice));
     }
 

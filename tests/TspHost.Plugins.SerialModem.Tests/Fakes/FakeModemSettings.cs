@@ -11,7 +11,7 @@ internal static class FakeModemSettings
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            ["CommandTimeout"] = "1000",
+            ["CommandTimeout"] = "2000",
             ["DialTimeout"] = "2000",
             ["GuardTime"] = "20",
             ["RingTimeout"] = "3000",

@@ -7,6 +7,9 @@ namespace TspHost.Plugins.SerialModem.Tests.Scenarios;
 /// <summary>Bring-up against modems that differ from the default fake, on a pty.</summary>
 public sealed class BringUpTests
 {
+    // For the tests that wait for a silent modem's command to time out.
+    private static readonly (string, string) s_shortCommandTimeout = ("CommandTimeout", "500");
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -30,7 +33,7 @@ public sealed class BringUpTests
         var modem = new FakeModem { Silent = true };
         await using var link = new PtyModemLink(modem);
         var log = new RecordingLog();
-        await using var session = await ModemScenarios.StartAsync(link.PortSetting, log);
+        await using var session = await ModemScenarios.StartAsync(link.PortSetting, log, [s_shortCommandTimeout]);
         var line = session.Lines.Single();
         Assert.StartsWith("Modem on ", line.Capabilities.Name, StringComparison.Ordinal);
 
@@ -70,7 +73,7 @@ public sealed class BringUpTests
     {
         var modem = new FakeModem();
         await using var link = new PtyModemLink(modem);
-        await using var session = await ModemScenarios.StartAsync(link.PortSetting, extra: [("PollInterval", "50")]);
+        await using var session = await ModemScenarios.StartAsync(link.PortSetting, extra: [("PollInterval", "50"), s_shortCommandTimeout]);
         var line = session.Lines.Single();
         var events = new RecordingLineEvents();
         await line.OpenAsync(events, Ct);

@@ -13,11 +13,11 @@ public abstract class ModemScenarios : IAsyncLifetime
     private IFakeModemLink? _link;
     private IBackendSession? _session;
 
-    internal FakeModem Modem { get; } = new();
+    internal FakeModem Modem { get; private set; } = new();
 
     internal IFakeModemLink Link => _link!;
 
-    internal RecordingLineEvents LineEvents { get; } = new();
+    internal RecordingLineEvents LineEvents { get; private set; } = new();
 
     protected ILineDevice Line { get; private set; } = null!;
 
@@ -25,28 +25,45 @@ public abstract class ModemScenarios : IAsyncLifetime
 
     internal abstract IFakeModemLink CreateLink(FakeModem modem);
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync() => new(StartFixtureAsync([]));
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopFixtureAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Starts the test over with a fresh modem and session that has <paramref name="extra"/> settings (a short timeout the test waits for).</summary>
+    private async Task RestartWithAsync(params (string Key, string Value)[] extra)
+    {
+        await StopFixtureAsync();
+        Modem = new FakeModem();
+        LineEvents = new RecordingLineEvents();
+        await StartFixtureAsync(extra);
+    }
+
+    private async Task StartFixtureAsync((string Key, string Value)[] extra)
     {
         _link = CreateLink(Modem);
-        _session = await StartAsync(_link.PortSetting);
+        _session = await StartAsync(_link.PortSetting, extra: extra);
         Line = _session.Lines.Single();
         await Line.OpenAsync(LineEvents, Ct);
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task StopFixtureAsync()
     {
         if (_session is not null)
         {
             await Line.CloseAsync(Ct);
             await _session.DisposeAsync();
+            _session = null;
         }
 
         if (_link is not null)
         {
             await _link.DisposeAsync();
+            _link = null;
         }
-
-        GC.SuppressFinalize(this);
     }
 
     internal static async Task<IBackendSession> StartAsync(string port, IBackendLog? log = null, (string Key, string Value)[]? extra = null)
@@ -258,15 +275,10 @@ public abstract class ModemScenarios : IAsyncLifetime
     [Fact]
     public async Task IncomingCall_RingsStop_EndsDisconnected()
     {
-        // A modem of its own with a short ring timeout: this test waits for it to run out.
-        var modem = new FakeModem();
-        await using var link = CreateLink(modem);
-        await using var session = await StartAsync(link.PortSetting, extra: [("RingTimeout", "300")]);
-        var lineEvents = new RecordingLineEvents();
-        await session.Lines.Single().OpenAsync(lineEvents, Ct);
-        modem.Ring();
-        await lineEvents.WaitForAsync("Ringing 1");
-        var events = lineEvents.Calls.Single().Events;
+        await RestartWithAsync(("RingTimeout", "300"));
+        Modem.Ring();
+        await LineEvents.WaitForAsync("Ringing 1");
+        var events = LineEvents.Calls.Single().Events;
         await events.WaitForAsync("Disconnected(Normal)");
     }
 
@@ -286,6 +298,7 @@ public abstract class ModemScenarios : IAsyncLifetime
     [Fact]
     public async Task ModemStopsAnsweringMidCall_DropFailsAndTheLineGoesOutOfServiceThenBack()
     {
+        await RestartWithAsync(("CommandTimeout", "500"));
         var (call, events) = await ConnectedVoiceCallAsync();
         Modem.Silent = true;
         var error = await Assert.ThrowsAsync<TelephonyException>(() => call.DropAsync(Ct).AsTask().WithTimeout("drop to a silent modem"));
