@@ -38,6 +38,9 @@ public enum ProtocolErrorCode : uint
 
     /// <summary>A field's value is out of range.</summary>
     BadValue = 12,
+
+    /// <summary>The host failed while serving a valid request; the message says how.</summary>
+    HostFailure = 13,
 }
 
 /// <summary>A refused frame: what was wrong, with which frame type and which field.</summary>
