@@ -37,9 +37,9 @@ require_packages() {
 
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK (dotnet) is not on PATH; see global.json for the version." >&2; exit 1; }
 
-# Nothing beyond the .NET SDK is needed yet; native tools (gcc, umockdev, libusb) join this list
-# with the tests that use them.
-require_packages
+# gcc compiles tests/tapisim, the C program that loads the Native AOT shim (whose link step also
+# uses it); other native tools (umockdev, libusb) join this list with the tests that use them.
+require_packages gcc=gcc
 
 say "Building (warnings are errors)"
 dotnet build Plugins.sln -c "$configuration" -nologo -clp:NoSummary -v:quiet

@@ -31,7 +31,7 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
             {
                 socket = await _listener.AcceptAsync(stoppingToken);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested)
             {
                 break;
             }
