@@ -254,7 +254,9 @@ internal static unsafe class TapiCallbacks
     {
         lock (s_lock)
         {
-            return (delegate* unmanaged<nint, nint, uint, nuint, nuint, nuint, void>)(s_lineProcs.TryGetValue(htLine, out var proc) ? proc : s_lastLineProc);
+            // A message for no particular line (REINIT before any lineOpen) goes through the LINEEVENT procedure of providerEnumDevices.
+            var proc = s_lineProcs.TryGetValue(htLine, out var found) ? found : s_lastLineProc;
+            return proc != 0 ? (delegate* unmanaged<nint, nint, uint, nuint, nuint, nuint, void>)proc : s_lineCreate;
         }
     }
 

@@ -135,6 +135,30 @@ public sealed class DaemonTests
         Assert.False(File.Exists(host.SocketPath));
     }
 
+    [Fact]
+    public async Task StatusAndWatch_AsMonitors_SeeDevicesCallsAndEvents_WithoutDisturbingTheProvider()
+    {
+        await using var host = await HostProcess.StartAsync(new Dictionary<string, string> { ["RingInterval"] = "100" });
+        using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
+        var hdLine = StartSessionAndOpenLine(provider);
+        var watch = Tsphost.Start("watch", "--socket", host.SocketPath, "--count", "3");
+        Assert.StartsWith("watching", await watch.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        var make = provider.Call(FrameType.LineMakeCall, w => w.U32(91).Handle(hdLine).Handle(0x601).String("5550100").U32(0)).Reader();
+        Assert.Equal(91, make.I32());
+        var hdCall = make.Handle();
+        Assert.Equal(0, await provider.CompletionAsync(91));
+        var status = await Tsphost.RunAsync("status", "--socket", host.SocketPath);
+        var watched = await Tsphost.FinishAsync(watch);
+
+        Assert.Contains("provider: InSession", status, StringComparison.Ordinal);
+        Assert.Contains("line 0 'Simulated line 1 (201)'", status, StringComparison.Ordinal);
+        Assert.Contains($"call 0x{hdCall:X} (TAPI 0x601) on line 0", status, StringComparison.Ordinal);
+        Assert.Contains("ASYNC_COMPLETION request 91 result 0x00000000", watched, StringComparison.Ordinal);
+        // The provider's session went on undisturbed: the call is still there and answers.
+        Assert.Equal(0, provider.Call(FrameType.LineGetCallStatus, w => w.Handle(hdCall)).Reader().I32());
+    }
+
     internal static nint StartSessionAndOpenLine(ProviderClient provider)
     {
         Assert.Equal(0, provider.Call(FrameType.ProviderInstall, w => w.U32(1)).Reader().I32());

@@ -500,7 +500,10 @@ static void scenario_lifecycle(void) {
     ok("a handle from the first session is refused (R1)");
 
     /* R13: remove during a session is accepted and takes effect at shutdown. */
+    from = mark();
     EXPECT_RESULT(TSPI_providerRemove(NULL, PROVIDER_ID), 0, "providerRemove during the session");
+    wait_for(from, is_message, &reinit, WAIT_MS, "LINEDEVSTATE_REINIT after providerRemove (R14)");
+    ok("LINEDEVSTATE_REINIT after providerRemove (R14)");
     EXPECT_RESULT(TSPI_providerShutdown(second.version, PROVIDER_ID), 0, "providerShutdown");
     refused = TSPI_providerInit(second.version, PROVIDER_ID, 0, 0, 3, 3, on_completion, &options);
     EXPECT(refused < 0, "providerInit after the deferred remove returned 0x%08X (R11)", (unsigned)refused);

@@ -43,6 +43,7 @@ internal static class MonitorCommands
         {
             socket.Call(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.None, 2).ToArray());
             var left = parse.GetValue(count);
+            Console.WriteLine("watching the host's events (Ctrl-C stops)");
             Console.Out.Flush();
             while (socket.Receive() is { } frame)
             {
