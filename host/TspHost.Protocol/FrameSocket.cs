@@ -10,7 +10,9 @@ public sealed class FrameSocket : IDisposable
 {
     private readonly Socket _socket;
     private readonly object _sendLock = new();
-    private readonly byte[] _header = new byte[FrameHeader.Size];
+    private readonly byte[] _buffer = new byte[2 * FrameHeader.MaxFrameSize]; // received bytes not yet taken as frames
+    private int _start;
+    private int _end;
 
     /// <summary>Wraps <paramref name="socket"/>, which this object then owns.</summary>
     public FrameSocket(Socket socket) => _socket = socket;
@@ -54,21 +56,25 @@ public sealed class FrameSocket : IDisposable
     /// <exception cref="SocketException">The connection failed or the receive timed out.</exception>
     public Frame? Receive()
     {
-        if (!ReadExactly(_header, 0, FrameHeader.Size, allowEof: true))
+        if (!Buffer(FrameHeader.Size))
         {
             return null;
         }
 
-        FrameHeader.TryRead(_header, out var header);
+        FrameHeader.TryRead(_buffer.AsSpan(_start), out var header);
         if (FrameCodec.CheckLength(header) is { } bad)
         {
             throw new ProtocolException(bad);
         }
 
-        var buffer = new byte[header.Length];
-        _header.CopyTo(buffer, 0);
-        ReadExactly(buffer, FrameHeader.Size, buffer.Length - FrameHeader.Size, allowEof: false);
-        return FrameCodec.DecodeExactly(buffer);
+        if (!Buffer((int)header.Length))
+        {
+            throw new ProtocolException(new ProtocolError(ProtocolErrorCode.Truncated, (ushort)header.Type, "", $"The connection closed inside a {header.Length}-byte frame."));
+        }
+
+        var frame = FrameCodec.DecodeExactly(_buffer.AsSpan(_start, (int)header.Length));
+        _start += (int)header.Length;
+        return frame;
     }
 
     /// <summary>Sends a request and reads frames until its reply; pushes that arrive first are handed to <paramref name="onPush"/>.</summary>
@@ -92,23 +98,35 @@ public sealed class FrameSocket : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _socket.Dispose();
 
-    private bool ReadExactly(byte[] buffer, int offset, int count, bool allowEof)
+    /// <summary>Makes at least <paramref name="count"/> bytes available from <c>_start</c>, reading as much as the socket has; false at end of stream.</summary>
+    private bool Buffer(int count)
     {
-        var read = 0;
-        while (read < count)
+        if (_end - _start >= count)
         {
-            var n = _socket.Receive(buffer, offset + read, count - read, SocketFlags.None);
+            return true;
+        }
+
+        if (_buffer.Length - _start < count)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        while (_end - _start < count)
+        {
+            var n = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
             if (n == 0)
             {
-                if (allowEof && read == 0)
+                if (_end == _start)
                 {
                     return false;
                 }
 
-                throw new ProtocolException(new ProtocolError(ProtocolErrorCode.Truncated, 0, "", $"The connection closed {read} bytes into a {count}-byte read."));
+                throw new ProtocolException(new ProtocolError(ProtocolErrorCode.Truncated, 0, "", $"The connection closed {_end - _start} bytes into a frame."));
             }
 
-            read += n;
+            _end += n;
         }
 
         return true;

@@ -25,6 +25,8 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<byte[]> _outbox;
     private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _writeLock = new();
+    private readonly ArrayBufferWriter<byte> _replies = new(4096); // replies ready while one read is processed: sent in one write
     private Task _writer = Task.CompletedTask;
     private volatile bool _ended;
 
@@ -38,6 +40,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         _handler = new TspiRequestHandler(engine, callbacks);
         _logger = logger;
         _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxQueuedFrames) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        _socket.SendTimeout = (int)options.SendTimeout.TotalMilliseconds; // a client that stops reading is dropped, not waited for
     }
 
     public int Id { get; }
@@ -86,6 +89,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                     }
                 }
 
+                FlushReplies();
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (close || read.IsCompleted)
                 {
@@ -191,7 +195,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         var reply = Serve(frame);
         if (reply.IsCompletedSuccessfully)
         {
-            Send(reply.Result);
+            _replies.Write(reply.Result);
         }
         else
         {
@@ -287,13 +291,43 @@ internal sealed class ClientConnection : IAsyncDisposable
         Send(new ProtocolError(ProtocolErrorCode.NotAllowed, (ushort)frame.Type, field, message).ToFrame(frame.Sequence));
     }
 
+    /// <summary>Sends the replies gathered while one read was processed, in one write: fewer system calls under load.</summary>
+    private void FlushReplies()
+    {
+        if (_replies.WrittenCount > 0)
+        {
+            WriteNow(_replies.WrittenSpan);
+            _replies.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>Writes whole frames; replies (from the read loop) and pushes (from the write loop) never interleave inside a frame.</summary>
+    private void WriteNow(ReadOnlySpan<byte> frames)
+    {
+        try
+        {
+            lock (_writeLock)
+            {
+                while (!frames.IsEmpty)
+                {
+                    frames = frames[_socket.Send(frames)..];
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Client {Id}: write failed: {Reason}", Id, e.Message);
+            _closing.Cancel();
+        }
+    }
+
     private async Task WriteLoopAsync()
     {
         try
         {
             await foreach (var frame in _outbox.Reader.ReadAllAsync(_closing.Token))
             {
-                await _stream.WriteAsync(frame, _closing.Token);
+                WriteNow(frame);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)

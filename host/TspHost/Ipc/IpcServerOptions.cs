@@ -17,6 +17,9 @@ internal sealed record IpcServerOptions
     /// <summary>How long shutdown waits for completions to reach the provider before closing its connection.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long one write to a client may block before the client is dropped.</summary>
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The most frames queued for one client; a client that falls further behind is disconnected.</summary>
     public int MaxQueuedFrames { get; init; } = 100_000;
 
