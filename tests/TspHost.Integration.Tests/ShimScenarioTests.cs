@@ -84,6 +84,24 @@ public sealed class ShimScenarioTests
     }
 
     [Fact]
+    public async Task AnotherUser_CannotConnect_ItsShimSeesNoHost_AndTheHostServesItsOwnUser()
+    {
+        if (TspHost.Protocol.SocketPath.CurrentUserId() != 0 || !File.Exists("/usr/bin/setpriv"))
+        {
+            Assert.Skip("Running a client as another uid needs root and setpriv; the uid check itself is covered by PeerCredentials_FromAnotherUid_AreRefused_FromTheSameUid_Accepted.");
+        }
+
+        await using var host = await HostProcess.StartAsync(s_fastExchange);
+
+        // uid 65534 (nobody) runs the real shim against the real socket: the owner-only socket refuses it.
+        var output = await TapiSim.RunAsync("nohost", host.SocketPath, asUser: 65534);
+
+        Assert.Contains("lineNegotiateTSPIVersion without a host -> 0x80000043", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("connected as", host.Output, StringComparison.Ordinal);
+        using var own = host.Connect(TspHost.Protocol.ClientRole.Monitor);
+    }
+
+    [Fact]
     public async Task NoHost_EveryCallFailsFast_WithNoDriver()
     {
         var socket = Path.Combine(Path.GetTempPath(), $"tsphost-none-{Guid.NewGuid():N}.sock");

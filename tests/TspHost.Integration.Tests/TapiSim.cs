@@ -11,18 +11,26 @@ public static class TapiSim
     /// <summary>
     /// Runs <paramref name="scenario"/> against the host on <paramref name="socketPath"/> and returns its output; fails the
     /// test (with the output) unless it exits 0 after "PASS scenario". <paramref name="onReady"/> is called for each
-    /// "READY: ..." line; tapisim goes on when it returns.
+    /// "READY: ..." line; tapisim goes on when it returns. With <paramref name="asUser"/>, tapisim runs under that uid (through setpriv).
     /// </summary>
-    public static async Task<string> RunAsync(string scenario, string socketPath, Func<string, Task>? onReady = null)
+    public static async Task<string> RunAsync(string scenario, string socketPath, Func<string, Task>? onReady = null, uint? asUser = null)
     {
         var (shim, tapisim) = await NativeArtifacts.GetAsync();
-        var start = new ProcessStartInfo(tapisim)
+        var start = new ProcessStartInfo(asUser is null ? tapisim : "setpriv")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (asUser is { } uid)
+        {
+            foreach (var argument in new[] { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", tapisim })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.ArgumentList.Add(shim);
         start.ArgumentList.Add(scenario);
         start.Environment["TSPHOST_SOCKET"] = socketPath;

@@ -122,8 +122,15 @@ internal sealed class ClientConnection : IAsyncDisposable
         _ended = true;
         _outbox.Writer.TryComplete();
         await _writer.WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
-        _closing.Cancel();
-        _socket.Shutdown(SocketShutdown.Both);
+        try
+        {
+            _closing.Cancel();
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // the client left first: nothing to close
+        }
     }
 
     public async ValueTask DisposeAsync()
