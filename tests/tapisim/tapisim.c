@@ -468,7 +468,15 @@ static void scenario_lifecycle(void) {
     message_arg hook = { EV_PHONE, PHONE_STATE, PHONESTATE_HANDSETHOOKSWITCH };
     wait_for(from, is_message, &hook, WAIT_MS, "PHONE_STATE(HANDSETHOOKSWITCH)");
     ok("PHONE_STATE(HANDSETHOOKSWITCH) arrived");
-    EXPECT_RESULT(completion(accept_request(TSPI_phoneSetLamp(next_request(), hdPhone, 0, PHONELAMPMODE_STEADY), "phoneSetLamp")), 0, "phoneSetLamp completion");
+    message_arg ringModeChanged = { EV_PHONE, PHONE_STATE, PHONESTATE_RINGMODE };
+    wait_for(from, is_message, &ringModeChanged, WAIT_MS, "PHONE_STATE(RINGMODE) after phoneSetRing");
+    ok("PHONE_STATE(RINGMODE) arrived");
+    from = mark();
+    EXPECT_RESULT(completion(accept_request(TSPI_phoneSetLamp(next_request(), hdPhone, 1, PHONELAMPMODE_STEADY), "phoneSetLamp")), 0, "phoneSetLamp completion");
+    message_arg lamp = { EV_PHONE, PHONE_STATE, PHONESTATE_LAMP };
+    int lampAt = wait_for(from, is_message, &lamp, WAIT_MS, "PHONE_STATE(LAMP) after phoneSetLamp");
+    EXPECT(g_events[lampAt].p2 == 1 && g_events[lampAt].device == HT_PHONE0, "PHONE_STATE(LAMP) names lamp %lu on htPhone 0x%lx", (unsigned long)g_events[lampAt].p2, (unsigned long)g_events[lampAt].device);
+    ok("PHONE_STATE(LAMP) for lamp 1 arrived");
 
     /* providerCreateLineDevice outside a LINE_CREATE is refused. */
     EXPECT(TSPI_providerCreateLineDevice(99, 99) < 0, "providerCreateLineDevice without a LINE_CREATE was accepted");

@@ -217,7 +217,10 @@ internal sealed class ClientConnection : IAsyncDisposable
         try
         {
             var reply = _handler.HandleAsync(frame);
-            _callbacks.Trace($"{frame.Type} (sequence {frame.Sequence})");
+            if (_callbacks.HasMonitors)
+            {
+                _callbacks.Trace($"{frame.Type} (sequence {frame.Sequence})");
+            }
             return reply;
         }
         catch (Exception e)

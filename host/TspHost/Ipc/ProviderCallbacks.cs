@@ -39,14 +39,11 @@ internal sealed class ProviderCallbacks(IpcServerOptions options, ILogger logger
 
     public void Unsubscribe(ClientConnection monitor) => _monitors.TryRemove(monitor, out _);
 
+    /// <summary>True while a monitor watches the live events.</summary>
+    public bool HasMonitors => !_monitors.IsEmpty;
+
     /// <summary>Sends a trace line to every subscribed monitor.</summary>
-    public void Trace(string text)
-    {
-        if (!_monitors.IsEmpty)
-        {
-            ToMonitors(new FrameWriter(FrameType.MonitorTrace, FrameFlags.Push, NextPush()).String(text).ToArray());
-        }
-    }
+    public void Trace(string text) => ToMonitors(new FrameWriter(FrameType.MonitorTrace, FrameFlags.Push, NextPush()).String(text).ToArray());
 
     public void AsyncCompletion(uint requestId, int result) =>
         Push(new FrameWriter(FrameType.AsyncCompletion, FrameFlags.Push, NextPush()).U32(requestId).I32(result).ToArray());
