@@ -37,6 +37,17 @@ public sealed class ShimScenarioTests
     }
 
     [Fact]
+    [Trait("Rule", "R10")]
+    public async Task R10_LineNewCallRefusedByTapi_TheCallIsDropped_AndNothingMoreIsSentForIt()
+    {
+        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>(s_fastExchange) { ["IncomingCalls"] = "1500:line-1:5551234:Alice" });
+
+        var output = await TapiSim.RunAsync("refused", host.SocketPath);
+
+        Assert.Contains("nothing more was sent for the refused call (R10)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("Rule", "R9")]
     public async Task R9_TransferAndConference_ThroughTheShim_AndClosingTheLineEndsItsCalls()
     {

@@ -3,7 +3,7 @@
  * or "FAIL: ..." (and exits 1); the last line is "PASS <scenario>".
  *
  * usage: tapisim <shim.so> <scenario>
- * scenarios: lifecycle, incoming, transfer, pending, hostkill, nohost
+ * scenarios: lifecycle, incoming, refused, transfer, pending, hostkill, nohost
  * hostkill reads two lines from stdin: the first after the test killed the host, the second after
  * it started a new one. */
 #define _GNU_SOURCE
@@ -72,6 +72,7 @@ static pthread_t g_main;
 static uintptr_t g_next_htcall = 0x9000;
 static DWORD g_next_request = 1000;
 static const char *g_scenario = "";
+static int g_refuse_new_calls;       /* TAPI answers LINE_NEWCALL with a null handle */
 
 static void fail(const char *format, ...) {
     va_list args;
@@ -121,7 +122,7 @@ static void on_line(HTAPILINE htLine, HTAPICALL htCall, DWORD msg, DWORD_PTR p1,
     if (msg == LINE_NEWCALL) {
         /* TAPI answers LINE_NEWCALL by writing its handle for the call where p2 points. */
         pthread_mutex_lock(&g_lock);
-        htCall = ++g_next_htcall;
+        htCall = g_refuse_new_calls ? 0 : ++g_next_htcall;
         pthread_mutex_unlock(&g_lock);
         *(HTAPICALL *)p2 = htCall;
     }
@@ -290,6 +291,18 @@ static HDRVLINE open_line(DWORD device, HTAPILINE htLine) {
     EXPECT_RESULT(TSPI_lineOpen(device, htLine, &hdLine, version, on_line), 0, "lineOpen");
     EXPECT(hdLine != 0, "lineOpen gave no hdLine");
     return hdLine;
+}
+
+/* The common start: install, a session, line 0 open. */
+static HDRVLINE install_and_open_line(session_t *s) {
+    EXPECT_RESULT(TSPI_providerInstall(NULL, PROVIDER_ID), 0, "providerInstall");
+    *s = start_session();
+    return open_line(0, HT_LINE0);
+}
+
+static int wait_new_call(void) {
+    message_arg newcall = { EV_LINE, LINE_NEWCALL, ~(uintptr_t)0 };
+    return wait_for(0, is_message, &newcall, WAIT_MS, "LINE_NEWCALL");
 }
 
 static HDRVCALL make_connected_call(HDRVLINE hdLine, HTAPICALL htCall, const char *number) {
@@ -519,13 +532,11 @@ static void scenario_lifecycle(void) {
 }
 
 static void scenario_incoming(void) {
-    EXPECT_RESULT(TSPI_providerInstall(NULL, PROVIDER_ID), 0, "providerInstall");
-    session_t s = start_session();
-    HDRVLINE hdLine = open_line(0, HT_LINE0);
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
 
     /* The host's Simulated exchange is scripted to ring line 1 from Alice shortly after the session starts. */
-    message_arg newcall = { EV_LINE, LINE_NEWCALL, ~(uintptr_t)0 };
-    int at = wait_for(0, is_message, &newcall, WAIT_MS, "LINE_NEWCALL");
+    int at = wait_new_call();
     HDRVCALL hdCall = g_events[at].p1;
     HTAPICALL htCall = g_events[at].call;
     EXPECT(g_events[at].device == HT_LINE0 && hdCall != 0, "LINE_NEWCALL on htLine 0x%lx with hdCall 0x%lx", (unsigned long)g_events[at].device, (unsigned long)hdCall);
@@ -550,10 +561,39 @@ static void scenario_incoming(void) {
     expect_exactly_once();
 }
 
+static void scenario_refused(void) {
+    /* R10: TAPI writes a null htCall for LINE_NEWCALL: the provider drops the call and sends nothing more for it. */
+    g_refuse_new_calls = 1;
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
+    int at = wait_new_call();
+    HDRVCALL hdCall = g_events[at].p1;
+    ok("LINE_NEWCALL for hdCall 0x%lx answered with a null htCall", (unsigned long)hdCall);
+    LINECALLSTATUS status;
+    long deadline = now_ms() + WAIT_MS;
+    LONG result = 0;
+    do {
+        memset(&status, 0, sizeof status);
+        status.dwTotalSize = sizeof status;
+        result = TSPI_lineGetCallStatus(hdCall, &status);
+    } while (result == 0 && now_ms() < deadline);
+    EXPECT(result == LINEERR_INVALCALLHANDLE, "the refused call's handle still answers 0x%08X", (unsigned)result);
+    ok("the refused call was dropped: its handle is invalid");
+    struct timespec pause = { 1, 0 };
+    nanosleep(&pause, NULL);
+    pthread_mutex_lock(&g_lock);
+    for (int i = at + 1; i < g_count; i++) {
+        if (g_events[i].kind == EV_LINE && g_events[i].msg == LINE_CALLSTATE) { pthread_mutex_unlock(&g_lock); fail("LINE_CALLSTATE 0x%lx after TAPI refused the call", (unsigned long)g_events[i].p1); }
+    }
+    pthread_mutex_unlock(&g_lock);
+    ok("nothing more was sent for the refused call (R10)");
+    EXPECT_RESULT(TSPI_lineClose(hdLine), 0, "lineClose");
+    EXPECT_RESULT(TSPI_providerShutdown(s.version, PROVIDER_ID), 0, "providerShutdown");
+}
+
 static void scenario_transfer(void) {
-    EXPECT_RESULT(TSPI_providerInstall(NULL, PROVIDER_ID), 0, "providerInstall");
-    session_t s = start_session();
-    HDRVLINE hdLine = open_line(0, HT_LINE0);
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
 
     /* Transfer: a consultation call is set up, dialled, and the transfer completed: both calls go IDLE. */
     HTAPICALL htCall = next_htcall(), htConsult = next_htcall();
@@ -617,9 +657,8 @@ static void *burst(void *p) {
 static void scenario_pending(void) {
     /* R6 and R9: requests from several threads, then lineClose at once: before lineClose returns,
      * every accepted request has completed exactly once, and nothing is sent for the line afterwards. */
-    EXPECT_RESULT(TSPI_providerInstall(NULL, PROVIDER_ID), 0, "providerInstall");
-    session_t s = start_session();
-    HDRVLINE hdLine = open_line(0, HT_LINE0);
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
     pthread_t threads[BURST_THREADS];
     burst_arg args[BURST_THREADS];
     for (int t = 0; t < BURST_THREADS; t++) { args[t] = (burst_arg){ hdLine, t }; pthread_create(&threads[t], NULL, burst, &args[t]); }
@@ -650,9 +689,8 @@ static void wait_stdin(const char *prompt) {
 }
 
 static void scenario_hostkill(void) {
-    EXPECT_RESULT(TSPI_providerInstall(NULL, PROVIDER_ID), 0, "providerInstall");
-    session_t s = start_session();
-    HDRVLINE hdLine = open_line(0, HT_LINE0);
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
     HDRVPHONE hdPhone = 0;
     DWORD phoneVersion = 0;
     EXPECT_RESULT(TSPI_phoneNegotiateTSPIVersion(0, TAPI_2_0, TAPI_3_1, &phoneVersion), 0, "phoneNegotiateTSPIVersion");
@@ -711,13 +749,14 @@ static void scenario_nohost(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|transfer|pending|hostkill|nohost>\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|nohost>\n"); return 2; }
     setvbuf(stdout, NULL, _IOLBF, 0);
     g_main = pthread_self();
     g_scenario = argv[2];
     load(argv[1]);
     if (strcmp(g_scenario, "lifecycle") == 0) scenario_lifecycle();
     else if (strcmp(g_scenario, "incoming") == 0) scenario_incoming();
+    else if (strcmp(g_scenario, "refused") == 0) scenario_refused();
     else if (strcmp(g_scenario, "transfer") == 0) scenario_transfer();
     else if (strcmp(g_scenario, "pending") == 0) scenario_pending();
     else if (strcmp(g_scenario, "hostkill") == 0) scenario_hostkill();
