@@ -17,6 +17,7 @@ internal static unsafe class HostLink
     private static readonly TimeSpan s_replyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_reconnectInterval = TimeSpan.FromMilliseconds(100);
     private static readonly object s_gate = new();
+    private static readonly object s_connecting = new(); // one handshake at a time: a second provider connection would be refused as busy
     private static readonly Dictionary<uint, Waiter> s_waiters = [];
     private static readonly Queue<Action> s_callbacks = new();
     private static FrameSocket? s_socket;
@@ -134,12 +135,28 @@ internal static unsafe class HostLink
 
     private static FrameSocket? TryConnect()
     {
+        lock (s_connecting)
+        {
+            lock (s_gate)
+            {
+                if (s_socket is not null)
+                {
+                    return s_socket; // another thread connected while this one waited
+                }
+            }
+
+            return Handshake();
+        }
+    }
+
+    private static FrameSocket? Handshake()
+    {
         var path = SocketPath.Resolve();
         FrameSocket? socket = null;
         try
         {
             socket = FrameSocket.Connect(path, TimeSpan.FromSeconds(5));
-            var hello = socket.Call(Handshake.Hello(0, ProviderId, ClientRole.Provider)).Reader();
+            var hello = socket.Call(Protocol.Handshake.Hello(0, ProviderId, ClientRole.Provider)).Reader();
             hello.U32();
             if (hello.I32() != 0)
             {
@@ -158,12 +175,6 @@ internal static unsafe class HostLink
 
         lock (s_gate)
         {
-            if (s_socket is not null)
-            {
-                socket.Dispose(); // another thread connected first
-                return s_socket;
-            }
-
             s_socket = socket;
         }
 
