@@ -654,7 +654,21 @@ static void *burst(void *p) {
     return NULL;
 }
 
+static void *first_negotiation(void *result) {
+    DWORD version = 0;
+    *(LONG *)result = TSPI_lineNegotiateTSPIVersion(INITIALIZE_NEGOTIATION, TAPI_2_0, TAPI_3_1, &version);
+    return NULL;
+}
+
 static void scenario_pending(void) {
+    /* R3: the very first calls come from several threads at once; they share one connection to the host. */
+    pthread_t first[BURST_THREADS];
+    LONG results[BURST_THREADS];
+    for (int t = 0; t < BURST_THREADS; t++) pthread_create(&first[t], NULL, first_negotiation, &results[t]);
+    for (int t = 0; t < BURST_THREADS; t++) pthread_join(first[t], NULL);
+    for (int t = 0; t < BURST_THREADS; t++) EXPECT(results[t] == 0, "a first lineNegotiateTSPIVersion from thread %d returned 0x%08X", t, (unsigned)results[t]);
+    ok("%d threads calling first, at once, were all served (R3)", BURST_THREADS);
+
     /* R6 and R9: requests from several threads, then lineClose at once: before lineClose returns,
      * every accepted request has completed exactly once, and nothing is sent for the line afterwards. */
     session_t s;
