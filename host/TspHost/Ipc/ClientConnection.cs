@@ -80,7 +80,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                     if (error is not null)
                     {
                         _logger.LogWarning("Client {Id}: refused a frame: {Error}", Id, error);
-                        Send(error.ToFrame(sequence));
+                        Reply(error.ToFrame(sequence));
                         close = error.IsFatal;
                     }
                     else
@@ -202,7 +202,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         var reply = Serve(frame);
         if (reply.IsCompletedSuccessfully)
         {
-            _replies.Write(reply.Result);
+            Reply(reply.Result);
         }
         else
         {
@@ -256,12 +256,12 @@ internal sealed class ClientConnection : IAsyncDisposable
         if (error is not null)
         {
             _logger.LogWarning("Client {Id}: handshake refused: {Error}", Id, error);
-            Send(error.ToFrame(frame.Sequence));
+            Reply(error.ToFrame(frame.Sequence));
             return false;
         }
 
         _logger.LogInformation("Client {Id} connected as {Role}", Id, Role);
-        Send(new FrameWriter(FrameType.Hello, FrameFlags.Reply, frame.Sequence).U32(Handshake.Version).I32(0)
+        Reply(new FrameWriter(FrameType.Hello, FrameFlags.Reply, frame.Sequence).U32(Handshake.Version).I32(0)
             .String($"tsphost speaks protocol version {Handshake.Version}; connected as {Role}.").ToArray());
         return true;
     }
@@ -283,11 +283,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         switch (frame.Type)
         {
             case FrameType.MonitorSnapshot:
-                Send(MonitorView.Snapshot(_engine.Snapshot(), frame.Sequence));
+                Reply(MonitorView.Snapshot(_engine.Snapshot(), frame.Sequence));
                 break;
             case FrameType.MonitorSubscribe:
                 _callbacks.Subscribe(this);
-                Send(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.Reply, frame.Sequence).I32(0).ToArray());
+                Reply(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.Reply, frame.Sequence).I32(0).ToArray());
                 break;
             default:
                 Refuse(frame, "type", $"A monitor may not send {frame.Type}; it only reads the host's state.");
@@ -298,8 +298,14 @@ internal sealed class ClientConnection : IAsyncDisposable
     private void Refuse(Frame frame, string field, string message)
     {
         _logger.LogWarning("Client {Id}: {Type}: {Message}", Id, frame.Type, message);
-        Send(new ProtocolError(ProtocolErrorCode.NotAllowed, (ushort)frame.Type, field, message).ToFrame(frame.Sequence));
+        Reply(new ProtocolError(ProtocolErrorCode.NotAllowed, (ushort)frame.Type, field, message).ToFrame(frame.Sequence));
     }
+
+    /// <summary>
+    /// Queues a reply made on the read loop; it goes out, in order with the loop's other replies, when
+    /// the frames of the current read are all served.
+    /// </summary>
+    private void Reply(byte[] frame) => _replies.Write(frame);
 
     /// <summary>Sends the replies gathered while one read was processed, in one write: fewer system calls under load.</summary>
     private void FlushReplies()
