@@ -41,9 +41,11 @@ require_packages() {
 
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK (dotnet) is not on PATH; see global.json for the version." >&2; exit 1; }
 
-# The UsbHandset device tests fake a handset with umockdev (sysfs and /dev through LD_PRELOAD) and
-# drive the libusb transport against it.
+# gcc compiles tests/tapisim, the C program that loads the Native AOT shim (whose link step also
+# uses it). The UsbHandset device tests fake a handset with umockdev (sysfs and /dev through
+# LD_PRELOAD) and drive the libusb transport against it.
 require_packages \
+    gcc=gcc \
     umockdev-run=umockdev \
     libumockdev.so.0=libumockdev0 \
     libumockdev-preload.so.0=libumockdev0 \
@@ -76,7 +78,8 @@ passed=0 failed=0 skipped=0
 shopt -s nullglob
 trx_files=("$results"/*.trx)
 for trx in "${trx_files[@]}"; do
-    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    # grep -m1 rather than "| head -1": under pipefail, head closing the pipe early kills grep (SIGPIPE).
+    counters=$(grep -m1 -o '<Counters [^>]*>' "$trx") && counters=${counters%%$'\n'*}
     get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
     total=$(get total) p=$(get passed) f=$(( $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
     s=$(( total - p - f ))

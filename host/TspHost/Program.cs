@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TspHost.Daemon;
 using TspHost.Demo;
 
 var root = new RootCommand(
@@ -6,6 +7,9 @@ var root = new RootCommand(
     "version negotiation, handles and asynchronous requests once, over hardware backends loaded as plugins.")
 {
     DemoCommand.Create(),
+    RunCommand.Create(),
+    MonitorCommands.Status(),
+    MonitorCommands.Watch(),
 };
 
 return await root.Parse(args).InvokeAsync();

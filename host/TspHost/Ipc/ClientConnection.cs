@@ -1,0 +1,371 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using TspHost.Core.Lifecycle;
+using TspHost.Protocol;
+
+namespace TspHost.Ipc;
+
+/// <summary>
+/// One client on the socket: one loop reads and checks frames, one loop writes. The first frame
+/// must be the handshake; then a provider's frames go to the engine, a monitor's to read-only views.
+/// A malformed frame is answered with an error naming the frame type and field; one that breaks
+/// the framing (bad length, bad handshake) also closes the connection. Nothing a client sends can
+/// stop the host.
+/// </summary>
+internal sealed class ClientConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly ProviderEngine _engine;
+    private readonly ProviderCallbacks _callbacks;
+    private readonly TspiRequestHandler _handler;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _outbox;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _writeLock = new();
+    private readonly ArrayBufferWriter<byte> _replies = new(4096); // replies ready while one read is processed: sent in one write
+    private Task _writer = Task.CompletedTask;
+    private volatile bool _ended;
+
+    public ClientConnection(Socket socket, int id, ProviderEngine engine, ProviderCallbacks callbacks, IpcServerOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+        Id = id;
+        _engine = engine;
+        _callbacks = callbacks;
+        _handler = new TspiRequestHandler(engine, callbacks);
+        _logger = logger;
+        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxQueuedFrames) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        _socket.SendTimeout = (int)options.SendTimeout.TotalMilliseconds; // a client that stops reading is dropped, not waited for
+    }
+
+    public int Id { get; }
+
+    public ClientRole? Role { get; private set; }
+
+    /// <summary>Queues a frame; a client too far behind is disconnected rather than let the host's memory grow.</summary>
+    public void Send(byte[] frame)
+    {
+        if (_ended)
+        {
+            return; // the connection is closing: what comes now has nobody to read it
+        }
+
+        if (!_outbox.Writer.TryWrite(frame) && !_closing.IsCancellationRequested)
+        {
+            _logger.LogWarning("Client {Id} is not reading its frames; disconnecting it", Id);
+            _closing.Cancel();
+        }
+    }
+
+    /// <summary>Serves the client until it disconnects, breaks the framing, or <paramref name="stopping"/> fires.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
+        _writer = WriteLoopAsync();
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        try
+        {
+            while (!linked.IsCancellationRequested)
+            {
+                var read = await reader.ReadAsync(linked.Token);
+                var buffer = read.Buffer;
+                var close = false;
+                while (!close && TryTakeFrame(ref buffer, out var frame, out var sequence, out var error))
+                {
+                    if (error is not null)
+                    {
+                        _logger.LogWarning("Client {Id}: refused a frame: {Error}", Id, error);
+                        Reply(error.ToFrame(sequence));
+                        close = error.IsFatal;
+                    }
+                    else
+                    {
+                        close = !await OnFrameAsync(frame!);
+                    }
+                }
+
+                FlushReplies();
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (close || read.IsCompleted)
+                {
+                    if (read.IsCompleted && !buffer.IsEmpty)
+                    {
+                        _logger.LogWarning("Client {Id} closed the connection inside a frame ({Bytes} bytes left)", Id, buffer.Length);
+                    }
+
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
+        {
+            _logger.LogDebug("Client {Id}: connection ended: {Reason}", Id, e.Message);
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+            _ended = true;
+            _outbox.Writer.TryComplete(); // let a last error reply go out before the connection closes
+            await _writer.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await EndAsync();
+        }
+    }
+
+    /// <summary>Lets what is queued reach the client (bounded), then closes the connection.</summary>
+    public async Task DrainAndCloseAsync(TimeSpan timeout)
+    {
+        _ended = true;
+        _outbox.Writer.TryComplete();
+        await _writer.WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        try
+        {
+            _closing.Cancel();
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // the client left first: nothing to close
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _outbox.Writer.TryComplete();
+        _closing.Cancel();
+        await _writer.ContinueWith(_ => { }, TaskScheduler.Default);
+        await _stream.DisposeAsync();
+        _socket.Dispose();
+        _closing.Dispose();
+    }
+
+    /// <summary>Cuts the next frame (or the next error) off the front of <paramref name="buffer"/>.</summary>
+    private static bool TryTakeFrame(ref ReadOnlySequence<byte> buffer, out Frame? frame, out uint sequence, out ProtocolError? error)
+    {
+        var length = (int)Math.Min(buffer.Length, FrameHeader.MaxFrameSize);
+        var span = buffer.IsSingleSegment ? buffer.FirstSpan : buffer.Slice(0, length).ToArray();
+        var status = FrameCodec.TryDecode(span, out frame, out var consumed, out error);
+        sequence = FrameHeader.TryRead(span, out var header) ? header.Sequence : 0;
+        switch (status)
+        {
+            case DecodeStatus.NeedMore:
+                return false;
+            case DecodeStatus.Fatal:
+                return true; // the caller answers and closes; the rest of the buffer is not trusted
+            default:
+                buffer = buffer.Slice(consumed);
+                return true;
+        }
+    }
+
+    /// <summary>Handles one valid frame; false closes the connection.</summary>
+    private async ValueTask<bool> OnFrameAsync(Frame frame)
+    {
+        if (Role is null)
+        {
+            return OnHello(frame);
+        }
+
+        if (frame.IsReply)
+        {
+            if (Role == ClientRole.Provider && frame.Type == FrameType.LineNewCall && !frame.IsError && _callbacks.OnNewCallReply(frame.Sequence, frame.Reader().Handle()))
+            {
+                return true;
+            }
+
+            Refuse(frame, "sequence", $"No {frame.Type} push with sequence {frame.Sequence} awaits a reply.");
+            return true;
+        }
+
+        if (frame.Type == FrameType.Hello)
+        {
+            Refuse(frame, "type", "The handshake was done already.");
+            return true;
+        }
+
+        if (Role == ClientRole.Monitor)
+        {
+            OnMonitorRequest(frame);
+            return true;
+        }
+
+        if (FrameSchema.IsPush(frame.Type) || frame.Type is FrameType.MonitorSnapshot or FrameType.MonitorSubscribe)
+        {
+            Refuse(frame, "type", $"{frame.Type} is not a request a provider sends.");
+            return true;
+        }
+
+        var reply = Serve(frame);
+        if (reply.IsCompletedSuccessfully)
+        {
+            Reply(reply.Result);
+        }
+        else
+        {
+            _ = SendWhenDoneAsync(reply.AsTask());
+        }
+
+        return true;
+    }
+
+    private ValueTask<byte[]> Serve(Frame frame)
+    {
+        try
+        {
+            var reply = _handler.HandleAsync(frame);
+            if (_callbacks.HasMonitors)
+            {
+                _callbacks.Trace($"{frame.Type} (sequence {frame.Sequence})");
+            }
+            return reply;
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromResult(Failure(frame, e));
+        }
+    }
+
+    private async Task SendWhenDoneAsync(Task<byte[]> reply)
+    {
+        try
+        {
+            Send(await reply);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Client {Id}: a request failed in the host", Id);
+            Send(new ProtocolError(ProtocolErrorCode.HostFailure, 0, "", e.Message).ToFrame(0));
+        }
+    }
+
+    private byte[] Failure(Frame frame, Exception e)
+    {
+        _logger.LogError(e, "Client {Id}: {Type} failed in the host", Id, frame.Type);
+        return new ProtocolError(ProtocolErrorCode.HostFailure, (ushort)frame.Type, "", $"The host failed serving {frame.Type}: {e.Message}").ToFrame(frame.Sequence);
+    }
+
+    private bool OnHello(Frame frame)
+    {
+        var error = frame.Type != FrameType.Hello
+            ? new ProtocolError(ProtocolErrorCode.BadHandshake, (ushort)frame.Type, "type", $"The first frame must be Hello, not {frame.Type}.")
+            : Handshake.Read(frame, out _, out var role) ?? Claim(role);
+        if (error is not null)
+        {
+            _logger.LogWarning("Client {Id}: handshake refused: {Error}", Id, error);
+            Reply(error.ToFrame(frame.Sequence));
+            return false;
+        }
+
+        _logger.LogInformation("Client {Id} connected as {Role}", Id, Role);
+        Reply(new FrameWriter(FrameType.Hello, FrameFlags.Reply, frame.Sequence).U32(Handshake.Version).I32(0)
+            .String($"tsphost speaks protocol version {Handshake.Version}; connected as {Role}.").ToArray());
+        return true;
+    }
+
+    private ProtocolError? Claim(ClientRole role)
+    {
+        if (role == ClientRole.Provider && !_callbacks.TryClaim(this))
+        {
+            return new ProtocolError(ProtocolErrorCode.ProviderBusy, (ushort)FrameType.Hello, "role",
+                $"Client {_callbacks.Provider?.Id} is the provider already; only one provider connection drives the engine at a time.");
+        }
+
+        Role = role;
+        return null;
+    }
+
+    private void OnMonitorRequest(Frame frame)
+    {
+        switch (frame.Type)
+        {
+            case FrameType.MonitorSnapshot:
+                Reply(MonitorView.Snapshot(_engine.Snapshot(), frame.Sequence));
+                break;
+            case FrameType.MonitorSubscribe:
+                _callbacks.Subscribe(this);
+                Reply(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.Reply, frame.Sequence).I32(0).ToArray());
+                break;
+            default:
+                Refuse(frame, "type", $"A monitor may not send {frame.Type}; it only reads the host's state.");
+                break;
+        }
+    }
+
+    private void Refuse(Frame frame, string field, string message)
+    {
+        _logger.LogWarning("Client {Id}: {Type}: {Message}", Id, frame.Type, message);
+        Reply(new ProtocolError(ProtocolErrorCode.NotAllowed, (ushort)frame.Type, field, message).ToFrame(frame.Sequence));
+    }
+
+    /// <summary>
+    /// Queues a reply made on the read loop; it goes out, in order with the loop's other replies, when
+    /// the frames of the current read are all served.
+    /// </summary>
+    private void Reply(byte[] frame) => _replies.Write(frame);
+
+    /// <summary>Sends the replies gathered while one read was processed, in one write: fewer system calls under load.</summary>
+    private void FlushReplies()
+    {
+        if (_replies.WrittenCount > 0)
+        {
+            WriteNow(_replies.WrittenSpan);
+            _replies.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>Writes whole frames; replies (from the read loop) and pushes (from the write loop) never interleave inside a frame.</summary>
+    private void WriteNow(ReadOnlySpan<byte> frames)
+    {
+        try
+        {
+            lock (_writeLock)
+            {
+                while (!frames.IsEmpty)
+                {
+                    frames = frames[_socket.Send(frames)..];
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Client {Id}: write failed: {Reason}", Id, e.Message);
+            _closing.Cancel();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await foreach (var frame in _outbox.Reader.ReadAllAsync(_closing.Token))
+            {
+                WriteNow(frame);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Client {Id}: writer ended: {Reason}", Id, e.Message);
+        }
+    }
+
+    private async Task EndAsync()
+    {
+        _callbacks.Unsubscribe(this);
+        if (Role == ClientRole.Provider && _callbacks.Provider == this)
+        {
+            _callbacks.Release(this);
+            if (_engine.Session is not null)
+            {
+                // The TAPI side is gone: end its session so every pending request completes and a new provider can start afresh (R1, R6).
+                _logger.LogWarning("Provider client {Id} disconnected during a session; shutting the session down", Id);
+                await _engine.ProviderShutdownAsync(0, _engine.PermanentProviderId);
+            }
+        }
+
+        _logger.LogInformation("Client {Id} disconnected", Id);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TspHost.Core.Lifecycle;
+using TspHost.Protocol;
+
+namespace TspHost.Ipc;
+
+/// <summary>
+/// The daemon's socket: created owner-only in an owner-only directory, it accepts clients of the
+/// host's own user (checked with the kernel's peer credentials) and serves each on its own
+/// connection. On stop it ends the provider session first, so every pending request is completed
+/// and reaches the provider, then closes the connections and removes the socket.
+/// </summary>
+internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbacks, IpcServerOptions options, ILogger<IpcServer> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<ClientConnection, Task> _clients = new();
+    private Socket? _listener;
+    private int _nextId;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _listener = Listen(options.Socket);
+        logger.LogInformation("tsphost listens on {Socket} (state in {State})", options.Socket, options.StateDirectory);
+        var hostUid = SocketPath.CurrentUserId();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                logger.LogWarning("Accept failed: {Reason}", e.Message);
+                continue;
+            }
+
+            var id = Interlocked.Increment(ref _nextId);
+            if (Refusal(socket, hostUid) is { } refusal)
+            {
+                logger.LogWarning("Refused client {Id}: {Reason}", id, refusal);
+                socket.Dispose();
+                continue;
+            }
+
+            var client = new ClientConnection(socket, id, engine, callbacks, options, logger);
+            _clients[client] = ServeAsync(client, stoppingToken);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _listener?.Dispose();
+        await base.StopAsync(cancellationToken);
+
+        // Completing every pending request is part of shutting down (R6): the completions are pushed
+        // to the provider before its connection closes.
+        logger.LogInformation("Stopping: ending the provider session");
+        await engine.DisposeAsync();
+        await Task.WhenAll(_clients.Keys.Select(c => c.DrainAndCloseAsync(options.DrainTimeout)));
+        await Task.WhenAll(_clients.Values).WaitAsync(options.DrainTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        TryDelete(options.Socket);
+        logger.LogInformation("Stopped");
+    }
+
+    private static string? Refusal(Socket socket, uint hostUid)
+    {
+        try
+        {
+            return PeerCredentials.Refusal(PeerCredentials.Read(socket), hostUid);
+        }
+        catch (SocketException e)
+        {
+            return $"its credentials could not be read ({e.Message})";
+        }
+    }
+
+    private async Task ServeAsync(ClientConnection client, CancellationToken stopping)
+    {
+        await Task.Yield();
+        try
+        {
+            await client.RunAsync(stopping);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Client {Id} failed", client.Id);
+        }
+        finally
+        {
+            _clients.TryRemove(client, out _);
+            await client.DisposeAsync();
+        }
+    }
+
+    private Socket Listen(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // owner-only: 0700
+        }
+
+        if (File.Exists(path))
+        {
+            if (IsListening(path))
+            {
+                throw new InvalidOperationException($"Another tsphost already listens on {path}.");
+            }
+
+            logger.LogInformation("Removing the stale socket {Socket}", path);
+            File.Delete(path);
+        }
+
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // owner-only: 0600
+            }
+
+            listener.Listen(16);
+            return listener;
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    private static bool IsListening(string path)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning("Could not remove {Socket}: {Reason}", path, e.Message);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using TspHost.Protocol;
+
+namespace TspHost.Ipc;
+
+/// <summary>The daemon's settings (configuration section <c>TspHost</c>).</summary>
+internal sealed record IpcServerOptions
+{
+    /// <summary>The socket path; see <see cref="SocketPath"/> for the default.</summary>
+    public required string Socket { get; init; }
+
+    /// <summary>Where the provider's static state is kept.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>How long LINE_NEWCALL waits for TAPI's htCall.</summary>
+    public TimeSpan NewCallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long shutdown waits for completions to reach the provider before closing its connection.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long one write to a client may block before the client is dropped.</summary>
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most frames queued for one client; a client that falls further behind is disconnected.</summary>
+    public int MaxQueuedFrames { get; init; } = 100_000;
+
+    /// <summary>The state directory when none is configured: <c>$XDG_STATE_HOME/tsphost</c>, else <c>~/.local/state/tsphost</c>.</summary>
+    public static string DefaultStateDirectory()
+    {
+        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        return string.IsNullOrEmpty(state)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "tsphost")
+            : Path.Combine(state, "tsphost");
+    }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using TspHost.Protocol;
+using TspHost.Testing;
+
+namespace TspHost.Integration.Tests;
+
+/// <summary>A real <c>tsphost run</c> process on a socket and state directory of its own.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private static readonly string s_tsphost = typeof(TspHost.Ipc.IpcServer).Assembly.Location;
+    private readonly StringBuilder _output = new();
+    private readonly Dictionary<string, string> _settings;
+    private Process? _process;
+
+    private HostProcess(string directory, Dictionary<string, string> settings)
+    {
+        Directory = directory;
+        _settings = settings;
+    }
+
+    /// <summary>The directory holding the socket and the state.</summary>
+    public string Directory { get; }
+
+    public string SocketPath => Path.Combine(Directory, "tsphost.sock");
+
+    public string StateDirectory => Path.Combine(Directory, "state");
+
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public int ExitCode => _process!.ExitCode;
+
+    /// <summary>What the host logged so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a host; <paramref name="simulated"/> holds Simulated plugin settings (used at providerInstall).</summary>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string>? simulated = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"tsphost-it-{Guid.NewGuid():N}"[..24]);
+        System.IO.Directory.CreateDirectory(directory);
+        var host = new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()));
+        await host.RestartAsync();
+        return host;
+    }
+
+    /// <summary>Starts the process (again, after <see cref="KillAsync"/>) on the same socket and state.</summary>
+    public async Task RestartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { s_tsphost, "run", "--socket", SocketPath, "--state-dir", StateDirectory })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["TSPHOST_Logging__LogLevel__Default"] = "Information";
+        foreach (var (key, value) in _settings)
+        {
+            start.Environment[$"TSPHOST_Plugins__Simulated__{key}"] = value;
+        }
+
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Eventually.WaitAsync(() => HasExited || CanConnect(), $"tsphost to listen on {SocketPath}", TimeSpan.FromSeconds(20));
+        if (HasExited)
+        {
+            throw new InvalidOperationException($"tsphost exited with {ExitCode} at start:\n{Output}");
+        }
+    }
+
+    /// <summary>Connects and completes the handshake.</summary>
+    public FrameSocket Connect(ClientRole role, uint sequence = 1)
+    {
+        var socket = FrameSocket.Connect(SocketPath, TimeSpan.FromSeconds(10));
+        var hello = socket.Call(Handshake.Hello(sequence, 1, role)).Reader();
+        Assert.Equal(Handshake.Version, hello.U32());
+        Assert.Equal(0, hello.I32());
+        return socket;
+    }
+
+    /// <summary>SIGTERM, then waits for the process to exit.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>SIGKILL: the host dies without any cleanup.</summary>
+    public async Task KillAsync()
+    {
+        _process!.Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process?.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    private bool CanConnect()
+    {
+        if (!File.Exists(SocketPath))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(SocketPath));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}

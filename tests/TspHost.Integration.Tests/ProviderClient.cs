@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using TspHost.Protocol;
+
+namespace TspHost.Integration.Tests;
+
+/// <summary>
+/// A provider connection spoken from C#: requests with replies matched by sequence number, pushes
+/// collected in order, LINE_NEWCALL answered with a fresh htCall. For protocol-level tests.
+/// </summary>
+public sealed class ProviderClient : IDisposable
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
+    private readonly FrameSocket _socket;
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource<Frame>> _replies = new();
+    private readonly Channel<Frame> _pushes = Channel.CreateUnbounded<Frame>();
+    private readonly List<Frame> _seen = [];
+    private readonly Thread _reader;
+    private int _sequence = 100;
+    private long _nextHtCall = 0x7000;
+
+    public ProviderClient(FrameSocket socket)
+    {
+        _socket = socket;
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "provider-client reader" };
+        _reader.Start();
+    }
+
+    /// <summary>Sends a request built by <paramref name="build"/> and waits for its reply.</summary>
+    public Frame Call(FrameType type, Func<FrameWriter, FrameWriter> build)
+    {
+        var sequence = (uint)Interlocked.Increment(ref _sequence);
+        var reply = new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _replies[sequence] = reply;
+        _socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).ToArray());
+        return reply.Task.WaitAsync(s_wait).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Sends raw bytes (for tests that break the protocol on purpose).</summary>
+    public void SendRaw(byte[] bytes) => _socket.Send(bytes);
+
+    /// <summary>Waits for a push matching <paramref name="match"/>, keeping the others for later waits.</summary>
+    public async Task<Frame> WaitForPushAsync(Func<Frame, bool> match, string what)
+    {
+        lock (_seen)
+        {
+            var index = _seen.FindIndex(f => match(f));
+            if (index >= 0)
+            {
+                var found = _seen[index];
+                _seen.RemoveAt(index);
+                return found;
+            }
+        }
+
+        using var timeout = new CancellationTokenSource(s_wait);
+        try
+        {
+            while (true)
+            {
+                var frame = await _pushes.Reader.ReadAsync(timeout.Token);
+                if (match(frame))
+                {
+                    return frame;
+                }
+
+                lock (_seen)
+                {
+                    _seen.Add(frame);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Timed out waiting for {what}");
+        }
+    }
+
+    /// <summary>The completion of <paramref name="requestId"/>: its result.</summary>
+    public async Task<int> CompletionAsync(int requestId)
+    {
+        var frame = await WaitForPushAsync(f => f.Type == FrameType.AsyncCompletion && f.Reader().U32() == (uint)requestId, $"the completion of request {requestId}");
+        var reader = frame.Reader();
+        reader.U32();
+        return reader.I32();
+    }
+
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _reader.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void ReadLoop()
+    {
+        try
+        {
+            while (_socket.Receive() is { } frame)
+            {
+                if (frame.IsReply && _replies.TryRemove(frame.Sequence, out var waiter))
+                {
+                    waiter.TrySetResult(frame);
+                    continue;
+                }
+
+                if (frame.Type == FrameType.LineNewCall && frame.IsPush)
+                {
+                    _socket.Send(new FrameWriter(FrameType.LineNewCall, FrameFlags.Reply, frame.Sequence).Handle((nint)Interlocked.Increment(ref _nextHtCall)).ToArray());
+                }
+
+                _pushes.Writer.TryWrite(frame);
+            }
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ProtocolException or ObjectDisposedException)
+        {
+            // the connection ended
+        }
+        finally
+        {
+            _pushes.Writer.TryComplete();
+            foreach (var waiter in _replies.Values)
+            {
+                waiter.TrySetException(new IOException("The host closed the connection."));
+            }
+        }
+    }
+}
