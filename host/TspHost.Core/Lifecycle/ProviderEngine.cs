@@ -55,7 +55,7 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _state = store.Load();
-        if (_state.Installed && (_state.RemovePending || _state.Plugins.Any(p => p.ConfigurePending)))
+        if (_state.Installed && _state.HasDeferredChanges)
         {
             // A host that stopped mid-session left deferred changes: no session runs now, so apply them (R13).
             _logger.LogInformation("Applying changes deferred from the last session");
@@ -83,19 +83,35 @@ public sealed partial class ProviderEngine : IAsyncDisposable
     // ---- install / configure / remove (R11-R14) ----
 
     /// <summary>providerInstall: installs the catalog's default plugins, running their install hooks; backs out if one fails.</summary>
-    public Task<LifecycleResult> ProviderInstallAsync(uint permanentProviderId) => Serialised(async () =>
+    public Task<LifecycleResult> ProviderInstallAsync(uint permanentProviderId) => ProviderInstallAsync(permanentProviderId, null);
+
+    /// <summary>providerInstall with only the named plugins of the catalog's defaults (all of them when <paramref name="plugins"/> is null).</summary>
+    public Task<LifecycleResult> ProviderInstallAsync(uint permanentProviderId, IReadOnlyCollection<string>? plugins) => Serialised(async () =>
     {
         if (State.Installed)
         {
             return new LifecycleResult(LineErr.NoMultipleInstance, "The provider is installed already; remove it first (R11: install and remove come in pairs).");
         }
 
+        var defaults = _catalog.Defaults.Where(d => plugins is null || plugins.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (plugins?.FirstOrDefault(p => !defaults.Any(d => string.Equals(d.Name, p, StringComparison.OrdinalIgnoreCase))) is { } unknown)
+        {
+            return new LifecycleResult(LineErr.InvalParam, NotAvailable(unknown));
+        }
+
         var installed = new List<PluginEntry>();
-        foreach (var (name, settings) in _catalog.Defaults)
+        var skipped = new List<string>();
+        foreach (var (name, settings) in defaults)
         {
             var entry = new PluginEntry(name, settings);
             if (await InstallPluginCoreAsync(entry).ConfigureAwait(false) is { } failure)
             {
+                if (_options.InstallSkipsFailingPlugins)
+                {
+                    skipped.Add(failure);
+                    continue;
+                }
+
                 foreach (var done in installed)
                 {
                     await RunHookAsync(done, "remove", (b, c, ct) => b.RemoveAsync(c, ct)).ConfigureAwait(false);
@@ -108,7 +124,8 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         }
 
         Update(s => s with { Installed = true, PermanentProviderId = permanentProviderId, Plugins = installed, RemovePending = false, Revision = s.Revision + 1 });
-        return LifecycleResult.Ok($"Installed provider {permanentProviderId} with {(installed.Count == 0 ? "no plugins" : string.Join(", ", installed.Select(p => p.Name)))}.");
+        var message = $"Installed provider {permanentProviderId} with {(installed.Count == 0 ? "no plugins" : string.Join(", ", installed.Select(p => p.Name)))}.";
+        return LifecycleResult.Ok(skipped.Count == 0 ? message : $"{message} Skipped: {string.Join(" ", skipped)}");
     });
 
     /// <summary>
@@ -126,8 +143,7 @@ public sealed partial class ProviderEngine : IAsyncDisposable
 
         if (state.FindPlugin(plugin) is not { } entry || !_catalog.TryGet(entry.Name, out var backend))
         {
-            var names = string.Join(", ", state.Plugins.Select(p => p.Name));
-            return new LifecycleResult(LineErr.InvalParam, $"No plugin named '{plugin}' is installed (installed: {(names.Length == 0 ? "none" : names)}).");
+            return new LifecycleResult(LineErr.InvalParam, NotInstalled(plugin));
         }
 
         var settings = new BackendSettings(entry.Settings, "configuration change", $"Plugins:{entry.Name}").With(changes);
@@ -306,6 +322,7 @@ public sealed partial class ProviderEngine : IAsyncDisposable
 
     private async Task ApplyDeferredAsync()
     {
+        await ApplyDeferredPluginChangesAsync().ConfigureAwait(false);
         foreach (var plugin in State.Plugins.Where(p => p.ConfigurePending))
         {
             await RunHookAsync(plugin, "configure", (b, c, ct) => b.ConfigureAsync(c, ct)).ConfigureAwait(false);
@@ -332,18 +349,9 @@ public sealed partial class ProviderEngine : IAsyncDisposable
     /// <summary>Validates and installs one plugin; returns why it failed, or null.</summary>
     private async Task<string?> InstallPluginCoreAsync(PluginEntry entry)
     {
-        if (!_catalog.TryGet(entry.Name, out var backend))
+        if (ValidationFailure(entry) is { } invalid)
         {
-            return $"plugin '{entry.Name}' is not available.";
-        }
-
-        try
-        {
-            backend.ValidateSettings(new BackendSettings(entry.Settings, "install", $"Plugins:{entry.Name}"));
-        }
-        catch (BackendConfigurationException e)
-        {
-            return e.Message;
+            return invalid;
         }
 
         return await RunHookAsync(entry, "install", (b, c, ct) => b.InstallAsync(c, ct)).ConfigureAwait(false);

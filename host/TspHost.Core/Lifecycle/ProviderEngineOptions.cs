@@ -12,6 +12,12 @@ public sealed record ProviderEngineOptions
     /// <summary>The longest a plugin's session start, install, configure or remove hook may take.</summary>
     public TimeSpan HookTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// providerInstall installs the catalog's plugins; when one fails (its install hook throws, its
+    /// settings are invalid), false backs the whole install out, true reports it and installs the others.
+    /// </summary>
+    public bool InstallSkipsFailingPlugins { get; init; }
+
     /// <summary>The longest a close waits for completions to reach TAPI before it returns.</summary>
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
