@@ -55,6 +55,11 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _state = store.Load();
+        if (store is FileProviderStateStore { LoadWarning: { } warning })
+        {
+            _logger.LogWarning("{Warning}", warning);
+        }
+
         if (_state.Installed && _state.HasDeferredChanges)
         {
             // A host that stopped mid-session left deferred changes: no session runs now, so apply them (R13).
