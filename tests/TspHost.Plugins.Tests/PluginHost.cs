@@ -17,8 +17,17 @@ public sealed class PluginHost : IAsyncDisposable
     public const uint LineBase = 100;
     public const uint PhoneBase = 200;
 
+    private readonly ProviderEngineOptions _options;
+
     public PluginHost(params string[] plugins)
+        : this(null, plugins)
     {
+    }
+
+    /// <summary>A host whose sessions read <paramref name="settings"/> (tsphost.json and the like).</summary>
+    public PluginHost(IPluginSettingsSource? settings, params string[] plugins)
+    {
+        _options = Options with { PluginSettings = settings };
         foreach (var plugin in plugins)
         {
             Folders.Add(plugin);
@@ -70,6 +79,6 @@ public sealed class PluginHost : IAsyncDisposable
     {
         var catalog = new PluginCatalog(Folders.Directory);
         catalog.Scan();
-        return (catalog, new ProviderEngine(catalog, new FileProviderStateStore(StatePath), Options));
+        return (catalog, new ProviderEngine(catalog, new FileProviderStateStore(StatePath), _options));
     }
 }

@@ -136,6 +136,16 @@ public sealed partial class ProviderEngine
             return LifecycleResult.Ok($"Plugin '{entry.Name}' installed; its devices join the next session.");
         }
 
+        try
+        {
+            // The running session's snapshot has no section for it yet: its section is read now.
+            entry = Configured(entry, ReadConfiguredSettings());
+        }
+        catch (HostConfigurationException e)
+        {
+            return new LifecycleResult(LineErr.OperationFailed, $"Plugin '{entry.Name}' is installed, but its devices did not join the running session: {e.Message}");
+        }
+
         return await session.AttachAsync(entry, backend).ConfigureAwait(false)
             ? LifecycleResult.Ok($"Plugin '{entry.Name}' installed; its devices were announced to the running session.")
             : new LifecycleResult(LineErr.OperationFailed, $"Plugin '{entry.Name}' is installed, but its session did not start; its devices join the next session.");

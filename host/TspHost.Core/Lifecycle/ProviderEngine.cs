@@ -218,8 +218,16 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         }
 
         _providerHandle = providerHandle;
-        var prepared = await PrepareAsync().ConfigureAwait(false);
-        return (0, (uint)prepared.LineCount, (uint)prepared.PhoneCount);
+        try
+        {
+            var prepared = await PrepareAsync().ConfigureAwait(false);
+            return (0, (uint)prepared.LineCount, (uint)prepared.PhoneCount);
+        }
+        catch (HostConfigurationException e)
+        {
+            _logger.LogError("providerEnumDevices: the configuration is invalid, so no session starts on it: {Problem}", e.Message);
+            return (LineErr.OperationFailed, 0u, 0u);
+        }
     });
 
     private nint _providerHandle;
@@ -243,7 +251,16 @@ public sealed partial class ProviderEngine : IAsyncDisposable
             return new LifecycleResult(LineErr.IncompatibleApiVersion, $"Interface version {TspiVersion.Format(tspiVersion)} is outside the host's {TspiVersion.HostRange}.");
         }
 
-        var session = await PrepareAsync().ConfigureAwait(false);
+        ProviderSession session;
+        try
+        {
+            session = await PrepareAsync().ConfigureAwait(false);
+        }
+        catch (HostConfigurationException e)
+        {
+            return new LifecycleResult(LineErr.OperationFailed, $"No session started: the configuration is invalid. {e.Message}");
+        }
+
         _prepared = null;
         session.Activate(lineDeviceIdBase, phoneDeviceIdBase, numLines, numPhones, callbacks, _providerHandle);
         _session = session;
@@ -279,10 +296,11 @@ public sealed partial class ProviderEngine : IAsyncDisposable
 
     // ---- helpers ----
 
+    /// <exception cref="HostConfigurationException">The configuration is invalid; no session is prepared.</exception>
     private async Task<ProviderSession> PrepareAsync()
     {
-        var state = State;
-        if (_prepared is { } prepared && prepared.Snapshot.Revision == state.Revision)
+        var state = SessionSnapshot();
+        if (_prepared is { } prepared && prepared.Snapshot.Revision == state.Revision && SameSettings(prepared.Snapshot, state))
         {
             return prepared;
         }
@@ -291,6 +309,59 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         _prepared = await ProviderSession.StartAsync(state, _catalog, _handles, _options, _time, _logger, AssignPermanentId).ConfigureAwait(false);
         return _prepared;
     }
+
+    /// <summary>
+    /// R2: what a session runs on: the provider state, each plugin's settings laid over its
+    /// configuration section (read now), every section checked by its plugin.
+    /// </summary>
+    /// <exception cref="HostConfigurationException">A section names no available plugin, or a plugin rejects its settings.</exception>
+    private ProviderState SessionSnapshot()
+    {
+        var state = State;
+        var configured = ReadConfiguredSettings();
+        return configured.Count == 0 ? state : state with { Plugins = [.. state.Plugins.Select(p => Configured(p, configured))] };
+    }
+
+    private IReadOnlyDictionary<string, BackendSettings> ReadConfiguredSettings()
+    {
+        if (_options.PluginSettings is not { } source)
+        {
+            return new Dictionary<string, BackendSettings>();
+        }
+
+        var configured = source.ReadPluginSettings();
+        foreach (var (name, section) in configured)
+        {
+            if (!_catalog.TryGet(name, out var backend))
+            {
+                var available = string.Join(", ", _catalog.Defaults.Select(d => d.Name));
+                throw new HostConfigurationException(
+                    $"{section.Source}: the section {section.Section} names no available plugin; expected a section named after a plugin folder ({(available.Length == 0 ? "none available" : available)}).");
+            }
+
+            try
+            {
+                backend.ValidateSettings(section);
+            }
+            catch (BackendConfigurationException e)
+            {
+                throw new HostConfigurationException(e.Message, e);
+            }
+        }
+
+        return configured;
+    }
+
+    /// <summary>The plugin's settings from the provider state laid over its configuration section.</summary>
+    private static PluginEntry Configured(PluginEntry plugin, IReadOnlyDictionary<string, BackendSettings> configured) =>
+        configured.TryGetValue(plugin.Name, out var section)
+            ? plugin with { Settings = section.With(plugin.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value))).ToDictionary(StringComparer.OrdinalIgnoreCase) }
+            : plugin;
+
+    private static bool SameSettings(ProviderState a, ProviderState b) =>
+        a.Plugins.Count == b.Plugins.Count
+        && a.Plugins.Zip(b.Plugins).All(p => p.First.Settings.Count == p.Second.Settings.Count
+            && p.First.Settings.All(kv => p.Second.Settings.TryGetValue(kv.Key, out var v) && v == kv.Value));
 
     private void DiscardPrepared()
     {

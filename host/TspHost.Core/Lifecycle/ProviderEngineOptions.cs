@@ -1,3 +1,5 @@
+using TspHost.Core.Configuration;
+
 namespace TspHost.Core.Lifecycle;
 
 /// <summary>The engine's own settings (not a plugin's).</summary>
@@ -17,6 +19,12 @@ public sealed record ProviderEngineOptions
     /// settings are invalid), false backs the whole install out, true reports it and installs the others.
     /// </summary>
     public bool InstallSkipsFailingPlugins { get; init; }
+
+    /// <summary>
+    /// The plugins' configuration sections (tsphost.json, environment, switches), read at each session
+    /// start (R2) beneath the settings kept in the provider state; none when null.
+    /// </summary>
+    public IPluginSettingsSource? PluginSettings { get; init; }
 
     /// <summary>The longest a close waits for completions to reach TAPI before it returns.</summary>
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);

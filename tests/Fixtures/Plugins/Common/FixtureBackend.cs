@@ -17,6 +17,10 @@ public class FixtureBackend : ITelephonyBackend
     {
         settings.GetInt32("Lines", 1, 0, 8);
         settings.GetInt32("Phones", 1, 0, 8);
+        if (settings.GetBoolean("RequireDevicePath", false))
+        {
+            settings.GetRequiredString("DevicePath", "the path of the device, e.g. /dev/ttyUSB0");
+        }
     }
 
     public virtual ValueTask InstallAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
