@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TspHost.Commands;
 using TspHost.Demo;
 
 var root = new RootCommand(
@@ -6,6 +7,13 @@ var root = new RootCommand(
     "version negotiation, handles and asynchronous requests once, over hardware backends loaded as plugins.")
 {
     DemoCommand.Create(),
+    InstallCommand.Create(),
+    ConfigCommand.Create(),
+    RemoveCommand.Create(),
 };
+foreach (var option in HostCommandOptions.Global)
+{
+    root.Options.Add(option);
+}
 
 return await root.Parse(args).InvokeAsync();

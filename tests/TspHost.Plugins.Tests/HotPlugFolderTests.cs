@@ -61,7 +61,7 @@ public sealed class HotPlugFolderTests : IAsyncDisposable
         PluginFolders.CopyTree(staged, folder);
 
         await WaitForLineAsync(LineMessage.Create, "LINE_CREATE once the copy completed");
-        Assert.Contains(_changes, c => c is { Name: "HotPlug", Kind: PluginChangeKind.Added });
+        await Eventually.WaitAsync(() => _changes.Any(c => c is { Name: "HotPlug", Kind: PluginChangeKind.Added }), "the hot plug to report the plugin added");
     }
 
     public async ValueTask DisposeAsync()

@@ -17,6 +17,9 @@ public sealed class PluginFolders : IDisposable
     /// <summary>Where the build put the real plugin folders (Simulated, ...).</summary>
     public static string BuiltPluginsDirectory => Metadata("PluginsDirectory");
 
+    /// <summary>The built tsphost executable (an apphost-less dll run with <c>dotnet</c>).</summary>
+    public static string TsphostPath => Metadata("TsphostPath");
+
     public string Directory { get; }
 
     /// <summary>Copies fixture plugin <paramref name="name"/> in; returns its folder.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TspHost.Core.Configuration;
 
 /// <summary>
@@ -48,6 +50,7 @@ public sealed record ProviderState
         this with { Plugins = [.. Plugins.Where(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))] };
 
     /// <summary>Whether a change made during a session waits to be applied (R13).</summary>
+    [JsonIgnore]
     public bool HasDeferredChanges => RemovePending || Plugins.Any(p => p.ConfigurePending || p.InstallPending || p.RemovePending);
 
     /// <summary>Returns the permanent ID of <paramref name="deviceKey"/>, handing out a new one the first time.</summary>
