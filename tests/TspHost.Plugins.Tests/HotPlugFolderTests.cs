@@ -44,6 +44,13 @@ public sealed class HotPlugFolderTests : IAsyncDisposable
         Assert.Equal(0, _host.Engine.LineGetDevCaps(PluginHost.LineBase, TspiVersion.V3_0, 0, out _));
         Assert.Null(_host.Engine.State.FindPlugin("HotPlug"));
         Assert.False(_host.Catalog.IsLoaded("HotPlug"));
+        var context = _changes.Single(c => c.Kind == PluginChangeKind.Removed).UnloadedContext!;
+        await Eventually.WaitAsync(() =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            return !context.IsAlive;
+        }, "the removed plugin's load context to be collected while the session goes on");
     }
 
     [Fact]

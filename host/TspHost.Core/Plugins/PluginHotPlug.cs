@@ -19,7 +19,11 @@ public enum PluginChangeKind
 }
 
 /// <summary>One change the hot-plug watcher acted on.</summary>
-public sealed record PluginChange(string Name, PluginChangeKind Kind, string Message);
+/// <param name="Name">The plugin (its folder's name).</param>
+/// <param name="Kind">What happened.</param>
+/// <param name="Message">What the engine said about it.</param>
+/// <param name="UnloadedContext">For a removed or replaced plugin, a weak reference to its old load context, which is collected once nothing refers to the plugin any more.</param>
+public sealed record PluginChange(string Name, PluginChangeKind Kind, string Message, WeakReference? UnloadedContext = null);
 
 /// <summary>Timing of the hot-plug watcher.</summary>
 public sealed record PluginHotPlugOptions
@@ -170,9 +174,9 @@ public sealed class PluginHotPlug : IAsyncDisposable
             if (loaded)
             {
                 var left = await _engine.PluginDepartedAsync(name, uninstall: true).ConfigureAwait(false);
-                _catalog.Unload(name);
+                var unloaded = _catalog.Unload(name);
                 _loadedStamps.Remove(name);
-                Report(new PluginChange(name, PluginChangeKind.Removed, left.Message));
+                Report(new PluginChange(name, PluginChangeKind.Removed, left.Message, unloaded));
             }
 
             return;
@@ -183,22 +187,23 @@ public sealed class PluginHotPlug : IAsyncDisposable
             return; // touched, but the same files as loaded (e.g. only read)
         }
 
+        WeakReference? replaced = null;
         if (loaded)
         {
             await _engine.PluginDepartedAsync(name, uninstall: false).ConfigureAwait(false);
-            _catalog.Unload(name);
+            replaced = _catalog.Unload(name);
         }
 
         if (_catalog.Load(name) is { } problem)
         {
             _loadedStamps.Remove(name);
-            Report(new PluginChange(name, PluginChangeKind.Failed, problem.Message));
+            Report(new PluginChange(name, PluginChangeKind.Failed, problem.Message, replaced));
             return;
         }
 
         _loadedStamps[name] = stamp;
         var arrived = await _engine.PluginArrivedAsync(name).ConfigureAwait(false);
-        Report(new PluginChange(name, !arrived.Succeeded ? PluginChangeKind.Failed : loaded ? PluginChangeKind.Replaced : PluginChangeKind.Added, arrived.Message));
+        Report(new PluginChange(name, !arrived.Succeeded ? PluginChangeKind.Failed : loaded ? PluginChangeKind.Replaced : PluginChangeKind.Added, arrived.Message, replaced));
     }
 
     private void Report(PluginChange change, Exception? exception = null)
