@@ -45,12 +45,7 @@ public sealed class HotPlugFolderTests : IAsyncDisposable
         Assert.Null(_host.Engine.State.FindPlugin("HotPlug"));
         Assert.False(_host.Catalog.IsLoaded("HotPlug"));
         var context = _changes.Single(c => c.Kind == PluginChangeKind.Removed).UnloadedContext!;
-        await Eventually.WaitAsync(() =>
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            return !context.IsAlive;
-        }, "the removed plugin's load context to be collected while the session goes on");
+        await Collected.WaitAsync(context, "the removed plugin's load context to be collected while the session goes on");
     }
 
     [Fact]
@@ -69,6 +64,28 @@ public sealed class HotPlugFolderTests : IAsyncDisposable
 
         await WaitForLineAsync(LineMessage.Create, "LINE_CREATE once the copy completed");
         await Eventually.WaitAsync(() => _changes.Any(c => c is { Name: "HotPlug", Kind: PluginChangeKind.Added }), "the hot plug to report the plugin added");
+    }
+
+    [Fact]
+    public async Task ReplacedFolder_OldDevicesLeaveNewOnesArrive_TheOldLoadContextIsCollected_TheSettingsStay()
+    {
+        _host.Folders.Add("HotPlug");
+        await _host.RestartAsync();
+        await StartAsync();
+        Assert.True((await _host.Engine.ProviderConfigAsync("HotPlug", new Dictionary<string, string?> { ["Phones"] = "0" })).Succeeded); // deferred (R13)
+        var creates = _host.Tapi.Records.Count(r => r is LineEventRecord { Message: LineMessage.Create });
+
+        // A new build of the plugin: the same files, newer.
+        var dll = Path.Combine(_host.Folders.Directory, "HotPlug", "HotPlug.dll");
+        File.SetLastWriteTimeUtc(dll, File.GetLastWriteTimeUtc(dll).AddMinutes(1));
+
+        await Eventually.WaitAsync(() => _changes.Any(c => c is { Name: "HotPlug", Kind: PluginChangeKind.Replaced }), "the folder to be replaced");
+        await _host.Tapi.WaitForAsync(r => r is LineEventRecord { Message: LineMessage.Remove } e && e.P1 == PluginHost.LineBase + 1, "LINE_REMOVE for the old line");
+        await Eventually.WaitAsync(() => _host.Tapi.Records.Count(r => r is LineEventRecord { Message: LineMessage.Create }) == creates + 1, "LINE_CREATE for the new line");
+        Assert.Equal([(PluginHost.LineBase, "DependencyV1"), (null, "HotPlug")], _host.Lines.Select(l => (l.Id, l.Plugin)).OrderBy(l => l.Plugin)); // the new line waits for its ID
+        Assert.Equal("0", _host.Engine.State.FindPlugin("HotPlug")!.Settings["Phones"]);
+        var context = _changes.Single(c => c.Kind == PluginChangeKind.Replaced).UnloadedContext!;
+        await Collected.WaitAsync(context, "the replaced plugin's old load context to be collected");
     }
 
     public async ValueTask DisposeAsync()

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using TspHost.Abstractions;
 using TspHost.Core.Plugins;
-using TspHost.Testing;
 
 namespace TspHost.Plugins.Tests;
 
@@ -94,12 +93,7 @@ public sealed class PluginCatalogTests : IDisposable
 
         Assert.NotNull(context);
         Assert.False(catalog.TryGet("HotPlug", out _));
-        await Eventually.WaitAsync(() =>
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            return !context.IsAlive;
-        }, "the unloaded plugin's load context to be collected");
+        await Collected.WaitAsync(context, "the unloaded plugin's load context to be collected");
     }
 
     [Fact]
