@@ -64,6 +64,18 @@ public sealed class HostConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Hooks_SeeThePluginsConfigurationSection()
+    {
+        var file = WriteConfiguration("""{ "Plugins": { "ThrowingInstall": { "Reason": "set in tsphost.json" } } }""");
+        await using var host = new PluginHost(HostConfiguration.Load(file), "ThrowingInstall");
+        await host.InstallAsync(); // the failing plugin is skipped
+
+        var install = await host.Engine.InstallPluginAsync("ThrowingInstall");
+
+        Assert.Contains("fails on purpose: set in tsphost.json", install.Message);
+    }
+
+    [Fact]
     public void EnvironmentVariables_WithTheTsphostPrefix_AreConfiguration_AndNamedInErrors()
     {
         const string variable = "TSPHOST_HotPlug__QuietPeriodMilliseconds";

@@ -442,7 +442,19 @@ public sealed partial class ProviderEngine : IAsyncDisposable
             return $"plugin '{entry.Name}' is not available.";
         }
 
-        var context = new BackendHookContext(new BackendSettings(entry.Settings, "provider state", $"Plugins:{entry.Name}"), new BackendLog(_logger, entry.Name), _time);
+        IReadOnlyDictionary<string, string> settings;
+        try
+        {
+            // Hooks see what a session would: the plugin's configuration section under its provider-state settings.
+            settings = _options.PluginSettings is { } source ? Configured(entry, source.ReadPluginSettings()).Settings : entry.Settings;
+        }
+        catch (HostConfigurationException e)
+        {
+            _logger.LogError("The {Hook} hook of plugin '{Plugin}' did not run: {Problem}", hook, entry.Name, e.Message);
+            return $"the {hook} hook of plugin '{entry.Name}' did not run: {e.Message}";
+        }
+
+        var context = new BackendHookContext(new BackendSettings(settings, "provider state", $"Plugins:{entry.Name}"), new BackendLog(_logger, entry.Name), _time);
         using var cts = new CancellationTokenSource();
         try
         {
