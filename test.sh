@@ -56,11 +56,11 @@ passed=0 failed=0 skipped=0
 shopt -s nullglob
 trx_files=("$results"/*.trx)
 for trx in "${trx_files[@]}"; do
-    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    counters=$(grep -m1 -o '<Counters [^>]*>' "$trx")
     get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
     total=$(get total) p=$(get passed) f=$(( $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
     s=$(( total - p - f ))
-    name=$(grep -o 'storage="[^"]*"' "$trx" | head -1 | sed 's/.*\/\([^/]*\)\.dll"/\1/')
+    name=$(grep -m1 -o 'storage="[^"]*"' "$trx" | sed 's/.*\/\([^/]*\)\.dll"/\1/')
     printf '   %-45s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
