@@ -39,6 +39,20 @@ public sealed class PluginCatalogTests : IDisposable
     }
 
     [Fact]
+    public void LoadedPlugin_RunsFromACopy_SoItsFolderStaysFreeToBeReplaced()
+    {
+        var folder = _folders.Add("HotPlug");
+        using var catalog = new PluginCatalog(_folders.Directory);
+        catalog.Scan();
+        var plugin = Assert.Single(catalog.Plugins);
+
+        Assert.StartsWith(plugin.LoadedFrom, plugin.Backend.GetType().Assembly.Location);
+        Assert.False(plugin.LoadedFrom.StartsWith(folder, StringComparison.Ordinal));
+        catalog.Unload("HotPlug");
+        Assert.False(Directory.Exists(plugin.LoadedFrom));
+    }
+
+    [Fact]
     public void PluginBuiltAgainstANewerContract_IsRefusedWithAMessageNamingThePluginAndBothVersions()
     {
         using var catalog = ScanBesideAGoodPlugin("NewerContract", out var problem);

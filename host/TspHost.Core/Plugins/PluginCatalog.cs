@@ -11,7 +11,12 @@ namespace TspHost.Core.Plugins;
 public sealed record PluginProblem(string Name, string Folder, string Message);
 
 /// <summary>A plugin loaded from its folder.</summary>
-public sealed record LoadedPlugin(string Name, string Folder, PluginManifest Manifest, ITelephonyBackend Backend);
+/// <param name="Name">The plugin's name: its folder's.</param>
+/// <param name="Folder">Its folder in the plugins directory.</param>
+/// <param name="Manifest">What its metadata declares.</param>
+/// <param name="Backend">Its backend.</param>
+/// <param name="LoadedFrom">The copy of the folder it was loaded from, which keeps <paramref name="Folder"/> free to change.</param>
+public sealed record LoadedPlugin(string Name, string Folder, PluginManifest Manifest, ITelephonyBackend Backend, string LoadedFrom);
 
 /// <summary>
 /// The plugins of a plugins directory: every folder <c>&lt;Name&gt;/</c> holding <c>&lt;Name&gt;.dll</c>
@@ -24,6 +29,7 @@ public sealed record LoadedPlugin(string Name, string Folder, PluginManifest Man
 public sealed class PluginCatalog : IBackendCatalog, IDisposable
 {
     private readonly Lock _lock = new();
+    private readonly PluginShadowCopies _copies = new();
     private readonly Dictionary<string, (LoadedPlugin Plugin, PluginLoadContext Context)> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PluginProblem> _problems = new(StringComparer.OrdinalIgnoreCase);
     private readonly Func<string, IReadOnlyDictionary<string, string>> _defaultSettings;
@@ -125,12 +131,13 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
         var folder = Path.Combine(Directory, name);
         try
         {
-            var plugin = LoadCore(name, folder, out var context);
+            var plugin = LoadCore(name, folder, _copies, out var context);
             lock (_lock)
             {
                 if (_loaded.ContainsKey(name))
                 {
                     context.Unload();
+                    PluginShadowCopies.Delete(plugin.LoadedFrom);
                     return null; // loaded meanwhile by another caller
                 }
 
@@ -163,6 +170,7 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
     public WeakReference? Unload(string name)
     {
         PluginLoadContext context;
+        string copy;
         lock (_lock)
         {
             _problems.Remove(name);
@@ -171,10 +179,11 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
                 return null;
             }
 
-            context = entry.Context;
+            (context, copy) = (entry.Context, entry.Plugin.LoadedFrom);
         }
 
         context.Unload();
+        PluginShadowCopies.Delete(copy);
         _logger.LogInformation("Unloaded plugin '{Plugin}'", name);
         return new WeakReference(context);
     }
@@ -185,10 +194,12 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
         {
             Unload(plugin.Name);
         }
+
+        _copies.DeleteAll();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static LoadedPlugin LoadCore(string name, string folder, out PluginLoadContext context)
+    private static LoadedPlugin LoadCore(string name, string folder, PluginShadowCopies copies, out PluginLoadContext context)
     {
         var path = Path.Combine(folder, name + ".dll");
         if (!File.Exists(path))
@@ -203,10 +214,12 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
             throw new PluginLoadException(name, refusal);
         }
 
-        context = new PluginLoadContext(name, path);
+        var copy = copies.Copy(name, folder);
+        var loadPath = Path.Combine(copy, name + ".dll");
+        context = new PluginLoadContext(name, loadPath);
         try
         {
-            var assembly = context.LoadFromAssemblyPath(path);
+            var assembly = context.LoadFromAssemblyPath(loadPath);
             var type = assembly.GetType(manifest.BackendTypeName, throwOnError: false)
                 ?? throw new PluginLoadException(name, $"the backend type {manifest.BackendTypeName} named by its TelephonyBackend attribute is not in {path}.");
             if (!typeof(ITelephonyBackend).IsAssignableFrom(type) || type.IsAbstract)
@@ -216,11 +229,12 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
 
             var backend = (ITelephonyBackend)(Activator.CreateInstance(type)
                 ?? throw new PluginLoadException(name, $"creating {type.FullName} returned nothing."));
-            return new LoadedPlugin(name, folder, manifest, backend);
+            return new LoadedPlugin(name, folder, manifest, backend, copy);
         }
         catch (Exception e) when (e is not PluginLoadException)
         {
             context.Unload();
+            PluginShadowCopies.Delete(copy);
             var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
             var what = e is TargetInvocationException or MissingMethodException ? "its backend's constructor failed" : "loading it failed";
             throw new PluginLoadException(name, $"{what}: {cause.GetType().Name}: {cause.Message}", cause);
@@ -228,6 +242,7 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
         catch
         {
             context.Unload();
+            PluginShadowCopies.Delete(copy);
             throw;
         }
     }
