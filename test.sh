@@ -10,7 +10,8 @@ configuration=${CONFIGURATION:-Debug}
 
 say() { printf '\n== %s\n' "$*"; }
 
-# OS packages, by the command or file that shows they are present.
+# OS packages, each as probe=package. A probe is a command on PATH, an absolute path, or a shared
+# library name (lib*.so*) that the dynamic linker knows.
 require_packages() {
     local missing=()
     local pair
@@ -18,11 +19,14 @@ require_packages() {
         local probe=${pair%%=*} package=${pair#*=}
         if [[ $probe == /* ]]; then
             [[ -e $probe ]] || missing+=("$package")
+        elif [[ $probe == lib*.so* ]]; then
+            ldconfig -p 2>/dev/null | grep -q " $probe " || missing+=("$package")
         else
             command -v "$probe" >/dev/null 2>&1 || missing+=("$package")
         fi
     done
     ((${#missing[@]} == 0)) && return 0
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     say "Installing OS packages the tests need: ${missing[*]}"
     local sudo=()
     if ((EUID != 0)); then
@@ -37,19 +41,35 @@ require_packages() {
 
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK (dotnet) is not on PATH; see global.json for the version." >&2; exit 1; }
 
-# Nothing beyond the .NET SDK is needed yet; native tools (gcc, umockdev, libusb) join this list
-# with the tests that use them.
-require_packages
+# The UsbHandset device tests fake a handset with umockdev (sysfs and /dev through LD_PRELOAD) and
+# drive the libusb transport against it.
+require_packages \
+    umockdev-run=umockdev \
+    libumockdev.so.0=libumockdev0 \
+    libumockdev-preload.so.0=libumockdev0 \
+    libusb-1.0.so.0=libusb-1.0-0
 
 say "Building (warnings are errors)"
 dotnet build Plugins.sln -c "$configuration" -nologo -clp:NoSummary -v:quiet
 
 say "Running tests"
 rm -rf "$results"
+mkdir -p "$results"
 status=0
-dotnet test Plugins.sln -c "$configuration" --no-build -nologo \
-    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
-    --blame-hang-timeout 5m "$@" || status=$?
+# Every test project of the solution (projects named *Tests), one run each, so each writes its own
+# TRX file and a project can bring its own run settings (a .runsettings file beside it).
+mapfile -t projects < <(dotnet sln Plugins.sln list | grep -E 'Tests\.csproj$' | sort)
+((${#projects[@]} > 0)) || { echo "test.sh: Plugins.sln lists no test project." >&2; exit 1; }
+for project in "${projects[@]}"; do
+    name=$(basename "$project" .csproj)
+    settings=()
+    runsettings="$(dirname "$project")/$name.runsettings"
+    [[ -f $runsettings ]] && settings=(--settings "$runsettings")
+    echo "-- $name"
+    dotnet test "$project" -c "$configuration" --no-build -nologo "${settings[@]}" \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" \
+        --blame-hang-timeout 5m "$@" || status=$?
+done
 
 # One line a test project, then the total, read from the TRX files the runs wrote.
 passed=0 failed=0 skipped=0
@@ -60,15 +80,15 @@ for trx in "${trx_files[@]}"; do
     get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
     total=$(get total) p=$(get passed) f=$(( $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
     s=$(( total - p - f ))
-    name=$(grep -m1 -o 'storage="[^"]*"' "$trx" | sed 's/.*\/\([^/]*\)\.dll"/\1/')
-    printf '   %-45s %4d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+    printf '   %-45s %4d passed, %d failed, %d skipped\n' "$(basename "$trx" .trx)" "$p" "$f" "$s"
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 
-if ((${#trx_files[@]} == 0)); then
-    echo "test.sh: no test results were written; the test run did not start." >&2
+if ((${#trx_files[@]} < ${#projects[@]})); then
+    echo "test.sh: ${#projects[@]} test projects, but only ${#trx_files[@]} wrote results; a test run did not start." >&2
     status=1
-elif ((passed == 0)); then
+fi
+if ((passed == 0)); then
     echo "test.sh: no test ran." >&2
     status=1
 fi

@@ -1,14 +1,18 @@
 namespace TspHost.Abstractions;
 
 /// <summary>
-/// What a line reports while it is open. Calls are thread-safe and never block on the host; the host
-/// queues events and delivers them to TAPI in the order they were reported.
+/// What a line reports while it is open, from inside <see cref="ILineDevice.OpenAsync"/> (e.g. that
+/// the device is out of service) until <see cref="ILineDevice.CloseAsync"/> returns. Calls are
+/// thread-safe and never block on the host; the host queues events and delivers them to TAPI in the
+/// order they were reported.
 /// </summary>
 public interface ILineEvents
 {
     /// <summary>
     /// Announces a call the host did not ask for (incoming, placed on a handset, a side effect).
-    /// Returns where the call's own events go from now on.
+    /// Returns where the call's own events go from now on. The call's first state is
+    /// <see cref="NewCallInfo.InitialState"/>: do not report it again through
+    /// <see cref="ICallEvents.StateChanged"/>. Report nothing else for the call before this returns.
     /// </summary>
     ICallEvents NewCall(IBackendCall call, NewCallInfo info);
 

@@ -16,7 +16,7 @@ public sealed partial class SimulatedExchange
 
     // Closing always completes: the host closes lines while it shuts down.
     internal ValueTask CloseLineAsync(SimulatedLine line, CancellationToken cancellationToken) =>
-        Run(CancellationToken.None, () => CloseLine_NeedsLock(line), evenAfterShutdown: true);
+        RunSilencingAsync(() => CloseLine_NeedsLock(line));
 
     private void CloseLine_NeedsLock(SimulatedLine line)
     {
@@ -295,7 +295,7 @@ public sealed partial class SimulatedExchange
 
     // Release always completes, also after the session ended: the host calls it exactly once per call.
     internal ValueTask ReleaseAsync(SimulatedCall call, CancellationToken cancellationToken) =>
-        Run(CancellationToken.None, () =>
+        RunSilencingAsync(() =>
         {
             if (call.Released)
             {
@@ -311,7 +311,7 @@ public sealed partial class SimulatedExchange
 
             StopRinging_NeedsLock(call);
             call.Line.Calls.Remove(call);
-        }, evenAfterShutdown: true);
+        });
 
     /// <summary>Ends the local side of a call: the far end hears a hang-up (or a rejection), a conference ends its members.</summary>
     private void Drop_NeedsLock(SimulatedCall call)

@@ -83,9 +83,24 @@ public sealed partial class SimulatedExchange
                 call.Events ??= events;
             }
         });
-        EmitLine_NeedsLock(line, sink => sink.Ringing(1));
+        EmitRing_NeedsLock(call, 1);
         StartRinging_NeedsLock(call);
     }
+
+    /// <summary>Rings the line for an offering call; a ring still queued when the call is answered or gone is not raised.</summary>
+    private void EmitRing_NeedsLock(SimulatedCall call, int count) =>
+        EmitLine_NeedsLock(call.Line, sink =>
+        {
+            lock (_lock)
+            {
+                if (call.State != CallState.Offering || call.Silenced)
+                {
+                    return;
+                }
+            }
+
+            sink.Ringing(count);
+        });
 
     private void StartRinging_NeedsLock(SimulatedCall call)
     {
@@ -132,7 +147,7 @@ public sealed partial class SimulatedExchange
                     SetState_NeedsLock(call, CallState.Disconnected, DisconnectMode.Normal);
                     break;
                 case CallState.Offering:
-                    EmitLine_NeedsLock(call.Line, sink => sink.Ringing(ticks + 1));
+                    EmitRing_NeedsLock(call, ticks + 1);
                     break;
             }
         }

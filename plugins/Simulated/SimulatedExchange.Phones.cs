@@ -13,7 +13,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask ClosePhoneAsync(SimulatedPhone phone, CancellationToken cancellationToken) =>
-        Run(CancellationToken.None, () => { phone.Sink = null; }, evenAfterShutdown: true);
+        RunSilencingAsync(() => phone.Sink = null);
 
     internal ValueTask SetHookSwitchAsync(SimulatedPhone phone, HookSwitchDevices devices, HookSwitchMode mode, CancellationToken cancellationToken) =>
         Run(cancellationToken, () =>

@@ -128,34 +128,31 @@ public sealed partial class SimulatedExchange
     }
 
     /// <summary>Ends the session: closes every device, stops every timer; no event is raised afterwards.</summary>
-    internal void Shutdown()
+    internal ValueTask ShutdownAsync() => RunSilencingAsync(Shutdown_NeedsLock);
+
+    private void Shutdown_NeedsLock()
     {
-        lock (_lock)
+        if (_shutDown)
         {
-            if (_shutDown)
-            {
-                return;
-            }
-
-            _shutDown = true;
-            foreach (var timer in _scriptTimers)
-            {
-                timer.Dispose();
-            }
-
-            _scriptTimers.Clear();
-            foreach (var line in _lines)
-            {
-                CloseLine_NeedsLock(line);
-            }
-
-            foreach (var phone in _phones)
-            {
-                phone.Sink = null;
-            }
+            return;
         }
 
-        _outbox.Drain();
+        _shutDown = true;
+        foreach (var timer in _scriptTimers)
+        {
+            timer.Dispose();
+        }
+
+        _scriptTimers.Clear();
+        foreach (var line in _lines)
+        {
+            CloseLine_NeedsLock(line);
+        }
+
+        foreach (var phone in _phones)
+        {
+            phone.Sink = null;
+        }
     }
 
     private SimulatedLine FindLine(string lineKey) =>
@@ -219,6 +216,16 @@ public sealed partial class SimulatedExchange
         {
             _outbox.Drain();
         }
+    }
+
+    /// <summary>
+    /// Runs an operation after which the device or call must be silent (close, release): it also waits
+    /// for events already being delivered on another thread, so none arrives after it returns.
+    /// </summary>
+    private async ValueTask RunSilencingAsync(Action operation)
+    {
+        await Run(CancellationToken.None, operation, evenAfterShutdown: true);
+        await _outbox.WhenOtherDrainDoneAsync();
     }
 
     private ValueTask Run(CancellationToken cancellationToken, Action operation, bool evenAfterShutdown = false)

@@ -25,10 +25,9 @@ public sealed class SimulatedSession : IBackendSession
     public IReadOnlyList<IPhoneDevice> Phones { get; }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        Exchange.Shutdown();
+        await Exchange.ShutdownAsync();
         _backend.SessionEnded(this);
-        return ValueTask.CompletedTask;
     }
 }

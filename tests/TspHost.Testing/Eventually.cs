@@ -7,14 +7,19 @@ public static class Eventually
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after the timeout.</summary>
-    public static async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => WaitAsync(condition, () => what, timeout);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after the timeout with what <paramref name="describe"/> says then (what was seen by that time).</summary>
+    public static async Task WaitAsync(Func<bool> condition, Func<string> describe, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(describe);
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting for: {what}");
+                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting for: {describe()}");
             }
 
             await Task.Delay(5).ConfigureAwait(false);

@@ -70,6 +70,9 @@ public sealed class CallRecord : ICallEvents, IMessageTarget, IRequestOwner
 
     public PartyId? Connected { get; private set; }
 
+    /// <summary>Told of every state change, under the session lock (the engine watches calls a handset is ringing for).</summary>
+    internal Action<CallRecord>? StateObserver { get; set; }
+
     /// <summary>Every state the call has been in (LINECALLINFO.dwCallStates).</summary>
     public uint StatesSeen { get; private set; }
 
@@ -95,6 +98,7 @@ public sealed class CallRecord : ICallEvents, IMessageTarget, IRequestOwner
             var p2 = state == CallState.Disconnected ? (uint)(disconnectMode == DisconnectMode.None ? DisconnectMode.Normal : disconnectMode) : 0;
             var media = (uint)MediaMode;
             Post(() => _dispatcher.PostLine(Line, this, LineMessage.CallState, (uint)state, p2, media));
+            StateObserver?.Invoke(this);
         }
     }
 

@@ -110,8 +110,25 @@ public sealed class OpenPhone(ProviderSession session, PhoneEntry entry, nint ht
 
     public nint HtPhone => TapiHandle;
 
-    void IPhoneEvents.ButtonChanged(int buttonId, PhoneButtonMode mode, PhoneButtonState state) =>
+    /// <summary>The call this phone's handset is on, when the phone is associated with a line (session lock).</summary>
+    internal CallRecord? HandsetCall { get; set; }
+
+    /// <summary>Digits pressed on the handset not dialled yet, and the pause timer that dials them (session lock).</summary>
+    internal System.Text.StringBuilder HandsetDigits { get; } = new();
+
+    internal ITimer? HandsetDigitTimer { get; set; }
+
+    /// <summary>Handset work runs one step after another, so digits are dialled in the order pressed (session lock).</summary>
+    internal Task HandsetWork { get; set; } = Task.CompletedTask;
+
+    void IPhoneEvents.ButtonChanged(int buttonId, PhoneButtonMode mode, PhoneButtonState state)
+    {
         Session.Dispatcher.PostPhone(this, PhoneMessage.Button, (uint)buttonId, (uint)mode, (uint)state);
+        if (mode == PhoneButtonMode.Keypad && state == PhoneButtonState.Down)
+        {
+            Session.OnHandsetKey(this, buttonId);
+        }
+    }
 
     void IPhoneEvents.HookSwitchChanged(HookSwitchDevices device, HookSwitchMode mode)
     {
@@ -126,6 +143,7 @@ public sealed class OpenPhone(ProviderSession session, PhoneEntry entry, nint ht
         }
 
         Session.Dispatcher.PostPhone(this, PhoneMessage.State, HookSwitchStateFlag(device), (uint)mode);
+        Session.OnHandsetHookSwitch(this, mode);
     }
 
     void IPhoneEvents.ServiceChanged(bool inService) =>

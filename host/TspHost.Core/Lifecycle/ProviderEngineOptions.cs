@@ -26,6 +26,12 @@ public sealed record ProviderEngineOptions
     /// </summary>
     public IPluginSettingsSource? PluginSettings { get; init; }
 
+    /// <summary>
+    /// How long a handset's keypad may pause before the digits collected so far are dialled; <c>#</c>
+    /// dials at once. Digits pressed during a connected call are sent one by one.
+    /// </summary>
+    public TimeSpan HandsetDialTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The longest a close waits for completions to reach TAPI before it returns.</summary>
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -319,10 +319,8 @@ public sealed partial class ProviderSession
                 CallOrigin.Internal => CallOriginFlags.Internal,
                 _ => CallOriginFlags.Outbound,
             };
-            call = NewCall_NeedsLock(open, htCall: 0, CallLife.Live, origin, info.MediaMode);
+            call = Announce_NeedsLock(open, origin, info.MediaMode, info.Caller);
             call.Backend = backendCall;
-            call.SetInitialParties(info.Caller, null);
-            Dispatcher.PostNewCall(open, call.HdCall, htCall => OnNewCallAnswered(call, htCall));
             ((ICallEvents)call).StateChanged(info.InitialState);
             if (info.Caller is not null)
             {
@@ -330,6 +328,20 @@ public sealed partial class ProviderSession
             }
         }
 
+        if (info.InitialState == CallState.Offering)
+        {
+            RingAssociatedHandsets(open, call);
+        }
+
+        return call;
+    }
+
+    /// <summary>A call TAPI did not ask for: LINE_NEWCALL goes out first; TAPI's htCall comes back with its answer. Needs the session lock.</summary>
+    private CallRecord Announce_NeedsLock(OpenLine open, uint origin, MediaModes mediaMode, PartyId? caller)
+    {
+        var call = NewCall_NeedsLock(open, htCall: 0, CallLife.Live, origin, mediaMode);
+        call.SetInitialParties(caller, null);
+        Dispatcher.PostNewCall(open, call.HdCall, htCall => OnNewCallAnswered(call, htCall));
         return call;
     }
 

@@ -229,6 +229,11 @@ public sealed partial class ProviderSession
             }
 
             calls = open.Close_NeedsLock();
+            if (open is OpenPhone phone)
+            {
+                OnHandsetClosing_NeedsLock(phone, deviceGone);
+            }
+
             foreach (var call in calls)
             {
                 Calls.Retire(call.HdCall);

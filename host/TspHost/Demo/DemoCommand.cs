@@ -135,24 +135,17 @@ internal sealed class DemoCommand
         Expect(await _engine.LineCloseCallAsync(hdCall), "lineCloseCall", TapiNames.Handle(hdCall));
 
         _trace.Step("Incoming call from Alice: LINE_NEWCALL first, TAPI answers with its htCall, then OFFERING (R8, R10)");
-        _trace.Note("The exchange rings line 0 from 555-1234.");
+        _trace.Note("The exchange rings line 0 from 555-1234; the host rings phone 0, the line's handset.");
         exchange.InjectIncomingCall(SimulatedExchange.LineKey(1), new PartyId("5551234", "Alice"));
         var newCall = await _tapi.WaitForAsync<DemoTapi.NewCallSeen>(_ => true, "LINE_NEWCALL", s_wait);
         await CallStateAsync(newCall.HtCall, CallState.Offering);
+        await _tapi.WaitForAsync<DemoTapi.PhoneEventSeen>(e => e.Message == PhoneMessage.State && e.P1 == PhoneStateFlags.RingMode && e.P2 != 0, "the handset ringing", s_wait);
         Expect(_engine.LineGetCallInfo(newCall.HdCall, out var info), "lineGetCallInfo", TapiNames.Handle(newCall.HdCall), $"caller {info?.CallerId} '{info?.CallerIdName}'");
-        var ring = _engine.PhoneSetRing(NextRequest(), hdPhone, 1, 0xC000);
-        Expect(ring, "phoneSetRing", $"hdPhone={TapiNames.Handle(hdPhone)}, mode 1, volume 0xC000");
-        await CompletionAsync(ring);
-        _trace.Note("Someone lifts the handset of phone 0.");
-        exchange.LiftHandset(SimulatedExchange.PhoneKey(1));
-        await _tapi.WaitForAsync<DemoTapi.PhoneEventSeen>(e => e.Message == PhoneMessage.State && e.P1 == PhoneStateFlags.HandsetHookSwitch, "the handset's hook switch", s_wait);
-        var silence = _engine.PhoneSetRing(NextRequest(), hdPhone, 0, 0);
-        Expect(silence, "phoneSetRing", $"hdPhone={TapiNames.Handle(hdPhone)}, mode 0 (silent)");
-        await CompletionAsync(silence);
         var answer = _engine.LineAnswer(NextRequest(), newCall.HdCall);
         Expect(answer, "lineAnswer", TapiNames.Handle(newCall.HdCall));
         await CompletionAsync(answer);
         await CallStateAsync(newCall.HtCall, CallState.Connected);
+        await _tapi.WaitForAsync<DemoTapi.PhoneEventSeen>(e => e.Message == PhoneMessage.State && e.P1 == PhoneStateFlags.RingMode && e.P2 == 0, "the handset to stop ringing", s_wait);
 
         _trace.Step("Transfer Alice to 555-0142: a consultation call is set up, dialled, answered, and the transfer completed");
         var htConsult = NextHandle();
@@ -171,9 +164,17 @@ internal sealed class DemoCommand
         await CallStateAsync(htConsult, CallState.Idle);
         Expect(await _engine.LineCloseCallAsync(newCall.HdCall), "lineCloseCall", TapiNames.Handle(newCall.HdCall));
         Expect(await _engine.LineCloseCallAsync(hdConsult), "lineCloseCall", TapiNames.Handle(hdConsult));
+        _trace.Step("A call placed on the handset: the host routes phone 0 to line 0; TAPI learns of the call through LINE_NEWCALL");
+        _trace.Note("Someone lifts the handset of phone 0 and keys 555-0100 #.");
+        exchange.LiftHandset(SimulatedExchange.PhoneKey(1));
+        var handsetCall = await _tapi.WaitForAsync<DemoTapi.NewCallSeen>(n => n.HdCall != newCall.HdCall, "LINE_NEWCALL for the handset's call", s_wait);
+        await CallStateAsync(handsetCall.HtCall, CallState.DialTone);
+        exchange.PressKeys(SimulatedExchange.PhoneKey(1), "5550100#"); // # dials at once; otherwise after a pause
+        await CallStateAsync(handsetCall.HtCall, CallState.Connected);
         _trace.Note("The handset goes back on hook.");
         exchange.ReplaceHandset(SimulatedExchange.PhoneKey(1));
-        await _tapi.WaitForAsync<DemoTapi.PhoneEventSeen>(e => e.Message == PhoneMessage.State && e.P1 == PhoneStateFlags.HandsetHookSwitch && e.P2 == (uint)HookSwitchMode.OnHook, "the handset on hook", s_wait);
+        await CallStateAsync(handsetCall.HtCall, CallState.Idle);
+        Expect(await _engine.LineCloseCallAsync(handsetCall.HdCall), "lineCloseCall", TapiNames.Handle(handsetCall.HdCall));
 
         _trace.Step("Configure during the session: accepted, saved, deferred to the next session; clients are asked to re-initialise (R13, R14)");
         var config = await _engine.ProviderConfigAsync("Simulated", new Dictionary<string, string?> { ["Lines"] = "3" });

@@ -167,7 +167,18 @@ public sealed class FakeCall(FakeBackend backend, string id) : IBackendCall
 
     public ValueTask AnswerAsync(CancellationToken cancellationToken) => Operation("answer", CallState.Connected, cancellationToken);
 
-    public ValueTask DialAsync(string digits, CancellationToken cancellationToken) => Operation("dial", CallState.Dialing, cancellationToken);
+    /// <summary>What DialAsync was given, in order.</summary>
+    public List<string> Dialled { get; } = [];
+
+    public ValueTask DialAsync(string digits, CancellationToken cancellationToken)
+    {
+        lock (Dialled)
+        {
+            Dialled.Add(digits);
+        }
+
+        return Operation("dial", CallState.Dialing, cancellationToken);
+    }
 
     public ValueTask DropAsync(CancellationToken cancellationToken) => Operation("drop", CallState.Idle, cancellationToken);
 

@@ -1,0 +1,4 @@
+using TspHost.Abstractions;
+using TspHost.Plugins.SerialModem;
+
+[assembly: TelephonyBackend(typeof(SerialModemBackend))]

@@ -1,0 +1,4 @@
+using TspHost.Abstractions;
+using TspHost.Plugins.UsbHandset;
+
+[assembly: TelephonyBackend(typeof(UsbHandsetBackend))]
