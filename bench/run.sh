@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs both benchmarks on this machine and writes bench/RESULTS.md.
+# Runs the round-trip benchmarks on this machine and rewrites their section of bench/RESULTS.md.
 # usage: bench/run.sh [calls per thread, default 20000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +26,8 @@ for threads in 1 8 64; do
     results+=("$(TSPHOST_SOCKET="$work/s.sock" "$out/tspibench" "$out/shim/tsphost-shim.so" "$threads" "$per")")
 done
 
+section=$(mktemp)
 {
-    echo "# Benchmark results"
-    echo
     echo "Written by \`bench/run.sh $calls\` on $(date -u +%Y-%m-%d)."
     echo
     echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, Linux $(uname -r), .NET SDK $(dotnet --version); the tsphost daemon in Release, the shim Native AOT (net9.0), C compiled with gcc -O2. Load average when the run started: $load (other work shared the cores, so single runs vary by a factor of two or more)."
@@ -46,5 +45,12 @@ done
         echo
         cat bench/notes.md
     fi
-} > bench/RESULTS.md
+} > "$section"
+# Only the section between the roundtrip markers is replaced; the other results stay as they are.
+awk -v section="$section" '
+    /<!-- roundtrip:begin -->/ { print; while ((getline line < section) > 0) print line; skipping = 1; next }
+    /<!-- roundtrip:end -->/ { skipping = 0 }
+    !skipping { print }
+' bench/RESULTS.md > "$section.new" && mv "$section.new" bench/RESULTS.md
+rm -f "$section"
 cat bench/RESULTS.md

@@ -1,10 +1,11 @@
 namespace TspHost.Abstractions;
 
 /// <summary>
-/// The version of the plugin contract this assembly defines. A plugin records the version it was
-/// built against (through <see cref="TelephonyBackendAttribute"/>, whose default is compiled into
-/// the plugin); the host refuses a plugin whose major version differs from its own, or whose minor
-/// version is newer than its own.
+/// The version of the plugin contract this assembly defines; it is also this assembly's version
+/// (<c>Major.Minor.0.0</c>), so a plugin's reference to TspHost.Abstractions records the contract it
+/// was built against. The host reads that from metadata (or <see cref="TelephonyBackendAttribute.ContractVersion"/>
+/// when a plugin sets it) and refuses a plugin whose major version differs from its own, or whose
+/// minor version is newer than its own.
 /// </summary>
 public static class PluginContract
 {
@@ -30,8 +31,10 @@ public sealed class TelephonyBackendAttribute(Type backendType) : Attribute
     public Type BackendType { get; } = backendType;
 
     /// <summary>
-    /// The contract version the plugin was built against. Leave it at its default: the constant is
-    /// compiled into the plugin, so the host sees the version of the Abstractions the plugin was built with.
+    /// The contract version the plugin declares, <c>Major.Minor</c>. Leave it unset: the host then
+    /// takes the version of the TspHost.Abstractions assembly the plugin was compiled against, which
+    /// is the contract version (an unset property is not recorded in the plugin's metadata, so the
+    /// value seen at run time is the host's own default). Set it only to declare a version explicitly.
     /// </summary>
     public string ContractVersion { get; init; } = PluginContract.Version;
 }

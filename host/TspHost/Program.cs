@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TspHost.Daemon;
+using TspHost.Commands;
 using TspHost.Demo;
 
 var root = new RootCommand(
@@ -10,6 +11,13 @@ var root = new RootCommand(
     RunCommand.Create(),
     MonitorCommands.Status(),
     MonitorCommands.Watch(),
+    InstallCommand.Create(),
+    ConfigCommand.Create(),
+    RemoveCommand.Create(),
 };
+foreach (var option in HostCommandOptions.Global)
+{
+    root.Options.Add(option);
+}
 
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TspHost.Core.Configuration;
 
 /// <summary>
@@ -44,6 +46,13 @@ public sealed record ProviderState
         return this with { Plugins = plugins };
     }
 
+    public ProviderState WithoutPlugin(string name) =>
+        this with { Plugins = [.. Plugins.Where(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))] };
+
+    /// <summary>Whether a change made during a session waits to be applied (R13).</summary>
+    [JsonIgnore]
+    public bool HasDeferredChanges => RemovePending || Plugins.Any(p => p.ConfigurePending || p.InstallPending || p.RemovePending);
+
     /// <summary>Returns the permanent ID of <paramref name="deviceKey"/>, handing out a new one the first time.</summary>
     public (ProviderState State, uint PermanentId) WithPermanentId(string deviceKey)
     {
@@ -61,4 +70,7 @@ public sealed record ProviderState
 /// <param name="Name">The plugin's name (its folder name, or its catalog name).</param>
 /// <param name="Settings">Its settings.</param>
 /// <param name="ConfigurePending">R13: its settings changed during a session; the configure hook runs when the session ends.</param>
-public sealed record PluginEntry(string Name, IReadOnlyDictionary<string, string> Settings, bool ConfigurePending = false);
+/// <param name="InstallPending">R13: installed during a session; its install hook runs, and it joins sessions, when the session ends.</param>
+/// <param name="RemovePending">R13: removed during a session; its remove hook runs, and its entry goes, when the session ends.</param>
+public sealed record PluginEntry(string Name, IReadOnlyDictionary<string, string> Settings, bool ConfigurePending = false,
+    bool InstallPending = false, bool RemovePending = false);

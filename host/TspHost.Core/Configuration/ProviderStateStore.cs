@@ -29,7 +29,11 @@ public sealed class InMemoryProviderStateStore : IProviderStateStore
 
 /// <summary>
 /// State in a JSON file, written atomically: a temporary file beside it is written, flushed to disk
-/// and renamed over the old one, so a crash leaves either the old file or the new one.
+/// and renamed over the old one, so a crash leaves either the old file or the new one. Every
+/// successful save also refreshes <c>&lt;file&gt;.last-good</c> the same way. A state file found
+/// half-written or corrupt at load is set aside as <c>&lt;file&gt;.corrupt</c> and the last good
+/// state is used (and written back), saying so in <see cref="LoadWarning"/>; when there is no good
+/// copy either, loading fails with a message naming the file and the problem.
 /// </summary>
 public sealed class FileProviderStateStore(string path) : IProviderStateStore
 {
@@ -41,8 +45,15 @@ public sealed class FileProviderStateStore(string path) : IProviderStateStore
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
+    /// <summary>The copy of the last state saved successfully.</summary>
+    public string LastGoodPath => Path + ".last-good";
+
+    /// <summary>Set by <see cref="Load"/> when the state file was corrupt and the last good copy was used instead.</summary>
+    public string? LoadWarning { get; private set; }
+
     public ProviderState Load()
     {
+        LoadWarning = null;
         if (!File.Exists(Path))
         {
             return ProviderState.NotInstalled;
@@ -50,28 +61,80 @@ public sealed class FileProviderStateStore(string path) : IProviderStateStore
 
         try
         {
-            var text = File.ReadAllText(Path);
-            return JsonSerializer.Deserialize<ProviderState>(text, s_json)
-                ?? throw new ProviderStateCorruptException($"{Path}: the file holds 'null' instead of the provider state.");
+            return Read(Path);
         }
-        catch (JsonException e)
+        catch (ProviderStateCorruptException corrupt)
         {
-            throw new ProviderStateCorruptException(
-                $"{Path}: the provider state is corrupt at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}", e);
+            if (!File.Exists(LastGoodPath))
+            {
+                throw new ProviderStateCorruptException(
+                    $"{corrupt.Message} There is no last good copy ({LastGoodPath}); repair the file, or delete it to start again with the provider not installed.", corrupt);
+            }
+
+            ProviderState lastGood;
+            try
+            {
+                lastGood = Read(LastGoodPath);
+            }
+            catch (ProviderStateCorruptException both)
+            {
+                throw new ProviderStateCorruptException($"{corrupt.Message} The last good copy is unreadable too: {both.Message}", corrupt);
+            }
+
+            var aside = Path + ".corrupt";
+            File.Copy(Path, aside, overwrite: true);
+            WriteAtomically(Path, Serialize(lastGood));
+            LoadWarning = $"{corrupt.Message} Using the last good state from {LastGoodPath} (revision {lastGood.Revision}); the corrupt file was kept as {aside}.";
+            return lastGood;
         }
     }
 
     public void Save(ProviderState state)
     {
-        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        var bytes = Serialize(state);
+        WriteAtomically(Path, bytes);
+        WriteAtomically(LastGoodPath, bytes);
+    }
+
+    private static byte[] Serialize(ProviderState state) => JsonSerializer.SerializeToUtf8Bytes(state, s_json);
+
+    private static ProviderState Read(string file)
+    {
+        try
+        {
+            var text = File.ReadAllText(file);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new ProviderStateCorruptException($"{file}: the provider state file is empty (a write was cut short).");
+            }
+
+            var state = JsonSerializer.Deserialize<ProviderState>(text, s_json)
+                ?? throw new ProviderStateCorruptException($"{file}: the file holds 'null' instead of the provider state.");
+            if (state.Plugins is null || state.PermanentIds is null || state.Plugins.Any(p => p is null || string.IsNullOrWhiteSpace(p.Name) || p.Settings is null))
+            {
+                throw new ProviderStateCorruptException($"{file}: the provider state is incomplete (Plugins, each plugin's Name and Settings, and PermanentIds are required).");
+            }
+
+            return state;
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderStateCorruptException(
+                $"{file}: the provider state is corrupt at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}", e);
+        }
+    }
+
+    private static void WriteAtomically(string file, byte[] bytes)
+    {
+        var directory = System.IO.Path.GetDirectoryName(file)!;
         Directory.CreateDirectory(directory);
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.tmp");
+        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(file)}.{Environment.ProcessId}.tmp");
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, state, s_json);
+            stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, Path, overwrite: true);
+        File.Move(temp, file, overwrite: true);
     }
 }

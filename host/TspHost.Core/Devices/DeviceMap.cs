@@ -3,13 +3,15 @@ namespace TspHost.Core.Devices;
 /// <summary>
 /// The devices of one kind in a session and their TAPI device IDs: the first ones numbered from the
 /// base TAPI gave at providerInit, later ones (hot plug) announced with a temporary ID until TAPI
-/// assigns theirs. IDs never shift when another device comes or goes. Guarded by the session lock.
+/// assigns theirs. IDs never shift when another device comes or goes. A departed device is dropped
+/// (so nothing keeps its plugin's load context alive), but its ID stays taken for the session.
+/// Guarded by the session lock.
 /// </summary>
 public sealed class DeviceMap<TEntry>
     where TEntry : DeviceEntry
 {
     private readonly List<TEntry> _entries = [];
-    private readonly Dictionary<uint, TEntry> _byId = [];
+    private readonly Dictionary<uint, TEntry?> _byId = []; // null: the ID of a departed device
     private readonly Dictionary<uint, TEntry> _pending = [];
 
     public int Count => _entries.Count(e => !e.Removed);
@@ -18,7 +20,7 @@ public sealed class DeviceMap<TEntry>
 
     public void Add(TEntry entry) => _entries.Add(entry);
 
-    public TEntry? Find(uint deviceId) => _byId.TryGetValue(deviceId, out var entry) && !entry.Removed ? entry : null;
+    public TEntry? Find(uint deviceId) => _byId.TryGetValue(deviceId, out var entry) && entry is { Removed: false } ? entry : null;
 
     /// <summary>Numbers the first <paramref name="count"/> devices from <paramref name="baseId"/>; returns the rest, which need announcing.</summary>
     public IReadOnlyList<TEntry> Number(uint baseId, uint count)
@@ -62,6 +64,12 @@ public sealed class DeviceMap<TEntry>
         if (entry is not null)
         {
             entry.Removed = true;
+            _entries.Remove(entry);
+            if (entry.DeviceId is { } id)
+            {
+                _byId[id] = null;
+            }
+
             foreach (var tempId in _pending.Where(p => p.Value == entry).Select(p => p.Key).ToList())
             {
                 _pending.Remove(tempId);

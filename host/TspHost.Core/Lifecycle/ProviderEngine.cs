@@ -55,7 +55,12 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _state = store.Load();
-        if (_state.Installed && (_state.RemovePending || _state.Plugins.Any(p => p.ConfigurePending)))
+        if (store is FileProviderStateStore { LoadWarning: { } warning })
+        {
+            _logger.LogWarning("{Warning}", warning);
+        }
+
+        if (_state.Installed && _state.HasDeferredChanges)
         {
             // A host that stopped mid-session left deferred changes: no session runs now, so apply them (R13).
             _logger.LogInformation("Applying changes deferred from the last session");
@@ -83,19 +88,35 @@ public sealed partial class ProviderEngine : IAsyncDisposable
     // ---- install / configure / remove (R11-R14) ----
 
     /// <summary>providerInstall: installs the catalog's default plugins, running their install hooks; backs out if one fails.</summary>
-    public Task<LifecycleResult> ProviderInstallAsync(uint permanentProviderId) => Serialised(async () =>
+    public Task<LifecycleResult> ProviderInstallAsync(uint permanentProviderId) => ProviderInstallAsync(permanentProviderId, null);
+
+    /// <summary>providerInstall with only the named plugins of the catalog's defaults (all of them when <paramref name="plugins"/> is null).</summary>
+    public Task<LifecycleResult> ProviderInstallAsync(uint permanentProviderId, IReadOnlyCollection<string>? plugins) => Serialised(async () =>
     {
         if (State.Installed)
         {
             return new LifecycleResult(LineErr.NoMultipleInstance, "The provider is installed already; remove it first (R11: install and remove come in pairs).");
         }
 
+        var defaults = _catalog.Defaults.Where(d => plugins is null || plugins.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (plugins?.FirstOrDefault(p => !defaults.Any(d => string.Equals(d.Name, p, StringComparison.OrdinalIgnoreCase))) is { } unknown)
+        {
+            return new LifecycleResult(LineErr.InvalParam, NotAvailable(unknown));
+        }
+
         var installed = new List<PluginEntry>();
-        foreach (var (name, settings) in _catalog.Defaults)
+        var skipped = new List<string>();
+        foreach (var (name, settings) in defaults)
         {
             var entry = new PluginEntry(name, settings);
             if (await InstallPluginCoreAsync(entry).ConfigureAwait(false) is { } failure)
             {
+                if (_options.InstallSkipsFailingPlugins)
+                {
+                    skipped.Add(failure);
+                    continue;
+                }
+
                 foreach (var done in installed)
                 {
                     await RunHookAsync(done, "remove", (b, c, ct) => b.RemoveAsync(c, ct)).ConfigureAwait(false);
@@ -108,7 +129,8 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         }
 
         Update(s => s with { Installed = true, PermanentProviderId = permanentProviderId, Plugins = installed, RemovePending = false, Revision = s.Revision + 1 });
-        return LifecycleResult.Ok($"Installed provider {permanentProviderId} with {(installed.Count == 0 ? "no plugins" : string.Join(", ", installed.Select(p => p.Name)))}.");
+        var message = $"Installed provider {permanentProviderId} with {(installed.Count == 0 ? "no plugins" : string.Join(", ", installed.Select(p => p.Name)))}.";
+        return LifecycleResult.Ok(skipped.Count == 0 ? message : $"{message} Skipped: {string.Join(" ", skipped)}");
     });
 
     /// <summary>
@@ -126,8 +148,7 @@ public sealed partial class ProviderEngine : IAsyncDisposable
 
         if (state.FindPlugin(plugin) is not { } entry || !_catalog.TryGet(entry.Name, out var backend))
         {
-            var names = string.Join(", ", state.Plugins.Select(p => p.Name));
-            return new LifecycleResult(LineErr.InvalParam, $"No plugin named '{plugin}' is installed (installed: {(names.Length == 0 ? "none" : names)}).");
+            return new LifecycleResult(LineErr.InvalParam, NotInstalled(plugin));
         }
 
         var settings = new BackendSettings(entry.Settings, "configuration change", $"Plugins:{entry.Name}").With(changes);
@@ -197,8 +218,16 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         }
 
         _providerHandle = providerHandle;
-        var prepared = await PrepareAsync().ConfigureAwait(false);
-        return (0, (uint)prepared.LineCount, (uint)prepared.PhoneCount);
+        try
+        {
+            var prepared = await PrepareAsync().ConfigureAwait(false);
+            return (0, (uint)prepared.LineCount, (uint)prepared.PhoneCount);
+        }
+        catch (HostConfigurationException e)
+        {
+            _logger.LogError("providerEnumDevices: the configuration is invalid, so no session starts on it: {Problem}", e.Message);
+            return (LineErr.OperationFailed, 0u, 0u);
+        }
     });
 
     private nint _providerHandle;
@@ -222,7 +251,16 @@ public sealed partial class ProviderEngine : IAsyncDisposable
             return new LifecycleResult(LineErr.IncompatibleApiVersion, $"Interface version {TspiVersion.Format(tspiVersion)} is outside the host's {TspiVersion.HostRange}.");
         }
 
-        var session = await PrepareAsync().ConfigureAwait(false);
+        ProviderSession session;
+        try
+        {
+            session = await PrepareAsync().ConfigureAwait(false);
+        }
+        catch (HostConfigurationException e)
+        {
+            return new LifecycleResult(LineErr.OperationFailed, $"No session started: the configuration is invalid. {e.Message}");
+        }
+
         _prepared = null;
         session.Activate(lineDeviceIdBase, phoneDeviceIdBase, numLines, numPhones, callbacks, _providerHandle);
         _session = session;
@@ -258,10 +296,11 @@ public sealed partial class ProviderEngine : IAsyncDisposable
 
     // ---- helpers ----
 
+    /// <exception cref="HostConfigurationException">The configuration is invalid; no session is prepared.</exception>
     private async Task<ProviderSession> PrepareAsync()
     {
-        var state = State;
-        if (_prepared is { } prepared && prepared.Snapshot.Revision == state.Revision)
+        var state = SessionSnapshot();
+        if (_prepared is { } prepared && prepared.Snapshot.Revision == state.Revision && SameSettings(prepared.Snapshot, state))
         {
             return prepared;
         }
@@ -270,6 +309,59 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         _prepared = await ProviderSession.StartAsync(state, _catalog, _handles, _options, _time, _logger, AssignPermanentId).ConfigureAwait(false);
         return _prepared;
     }
+
+    /// <summary>
+    /// R2: what a session runs on: the provider state, each plugin's settings laid over its
+    /// configuration section (read now), every section checked by its plugin.
+    /// </summary>
+    /// <exception cref="HostConfigurationException">A section names no available plugin, or a plugin rejects its settings.</exception>
+    private ProviderState SessionSnapshot()
+    {
+        var state = State;
+        var configured = ReadConfiguredSettings();
+        return configured.Count == 0 ? state : state with { Plugins = [.. state.Plugins.Select(p => Configured(p, configured))] };
+    }
+
+    private IReadOnlyDictionary<string, BackendSettings> ReadConfiguredSettings()
+    {
+        if (_options.PluginSettings is not { } source)
+        {
+            return new Dictionary<string, BackendSettings>();
+        }
+
+        var configured = source.ReadPluginSettings();
+        foreach (var (name, section) in configured)
+        {
+            if (!_catalog.TryGet(name, out var backend))
+            {
+                var available = string.Join(", ", _catalog.Defaults.Select(d => d.Name));
+                throw new HostConfigurationException(
+                    $"{section.Source}: the section {section.Section} names no available plugin; expected a section named after a plugin folder ({(available.Length == 0 ? "none available" : available)}).");
+            }
+
+            try
+            {
+                backend.ValidateSettings(section);
+            }
+            catch (BackendConfigurationException e)
+            {
+                throw new HostConfigurationException(e.Message, e);
+            }
+        }
+
+        return configured;
+    }
+
+    /// <summary>The plugin's settings from the provider state laid over its configuration section.</summary>
+    private static PluginEntry Configured(PluginEntry plugin, IReadOnlyDictionary<string, BackendSettings> configured) =>
+        configured.TryGetValue(plugin.Name, out var section)
+            ? plugin with { Settings = section.With(plugin.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value))).ToDictionary(StringComparer.OrdinalIgnoreCase) }
+            : plugin;
+
+    private static bool SameSettings(ProviderState a, ProviderState b) =>
+        a.Plugins.Count == b.Plugins.Count
+        && a.Plugins.Zip(b.Plugins).All(p => p.First.Settings.Count == p.Second.Settings.Count
+            && p.First.Settings.All(kv => p.Second.Settings.TryGetValue(kv.Key, out var v) && v == kv.Value));
 
     private void DiscardPrepared()
     {
@@ -306,6 +398,7 @@ public sealed partial class ProviderEngine : IAsyncDisposable
 
     private async Task ApplyDeferredAsync()
     {
+        await ApplyDeferredPluginChangesAsync().ConfigureAwait(false);
         foreach (var plugin in State.Plugins.Where(p => p.ConfigurePending))
         {
             await RunHookAsync(plugin, "configure", (b, c, ct) => b.ConfigureAsync(c, ct)).ConfigureAwait(false);
@@ -332,18 +425,9 @@ public sealed partial class ProviderEngine : IAsyncDisposable
     /// <summary>Validates and installs one plugin; returns why it failed, or null.</summary>
     private async Task<string?> InstallPluginCoreAsync(PluginEntry entry)
     {
-        if (!_catalog.TryGet(entry.Name, out var backend))
+        if (ValidationFailure(entry) is { } invalid)
         {
-            return $"plugin '{entry.Name}' is not available.";
-        }
-
-        try
-        {
-            backend.ValidateSettings(new BackendSettings(entry.Settings, "install", $"Plugins:{entry.Name}"));
-        }
-        catch (BackendConfigurationException e)
-        {
-            return e.Message;
+            return invalid;
         }
 
         return await RunHookAsync(entry, "install", (b, c, ct) => b.InstallAsync(c, ct)).ConfigureAwait(false);
@@ -358,7 +442,19 @@ public sealed partial class ProviderEngine : IAsyncDisposable
             return $"plugin '{entry.Name}' is not available.";
         }
 
-        var context = new BackendHookContext(new BackendSettings(entry.Settings, "provider state", $"Plugins:{entry.Name}"), new BackendLog(_logger, entry.Name), _time);
+        IReadOnlyDictionary<string, string> settings;
+        try
+        {
+            // Hooks see what a session would: the plugin's configuration section under its provider-state settings.
+            settings = _options.PluginSettings is { } source ? Configured(entry, source.ReadPluginSettings()).Settings : entry.Settings;
+        }
+        catch (HostConfigurationException e)
+        {
+            _logger.LogError("The {Hook} hook of plugin '{Plugin}' did not run: {Problem}", hook, entry.Name, e.Message);
+            return $"the {hook} hook of plugin '{entry.Name}' did not run: {e.Message}";
+        }
+
+        var context = new BackendHookContext(new BackendSettings(settings, "provider state", $"Plugins:{entry.Name}"), new BackendLog(_logger, entry.Name), _time);
         using var cts = new CancellationTokenSource();
         try
         {

@@ -1,3 +1,5 @@
+using TspHost.Core.Configuration;
+
 namespace TspHost.Core.Lifecycle;
 
 /// <summary>The engine's own settings (not a plugin's).</summary>
@@ -11,6 +13,18 @@ public sealed record ProviderEngineOptions
 
     /// <summary>The longest a plugin's session start, install, configure or remove hook may take.</summary>
     public TimeSpan HookTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// providerInstall installs the catalog's plugins; when one fails (its install hook throws, its
+    /// settings are invalid), false backs the whole install out, true reports it and installs the others.
+    /// </summary>
+    public bool InstallSkipsFailingPlugins { get; init; }
+
+    /// <summary>
+    /// The plugins' configuration sections (tsphost.json, environment, switches), read at each session
+    /// start (R2) beneath the settings kept in the provider state; none when null.
+    /// </summary>
+    public IPluginSettingsSource? PluginSettings { get; init; }
 
     /// <summary>
     /// How long a handset's keypad may pause before the digits collected so far are dialled; <c>#</c>

@@ -113,7 +113,7 @@ public sealed partial class ProviderSession
         TimeProvider time, ILogger logger, Func<string, uint> permanentIdFor)
     {
         var session = new ProviderSession(snapshot, handles, options, time, logger, permanentIdFor);
-        foreach (var plugin in snapshot.Plugins)
+        foreach (var plugin in snapshot.Plugins.Where(p => !p.InstallPending))
         {
             if (!catalog.TryGet(plugin.Name, out var backend))
             {
@@ -121,33 +121,85 @@ public sealed partial class ProviderSession
                 continue;
             }
 
-            var settings = new BackendSettings(plugin.Settings, "provider state", $"Plugins:{plugin.Name}");
-            var context = new BackendSessionContext(settings, new BackendLog(logger, plugin.Name), time, new SessionEvents(session, plugin.Name));
-            try
-            {
-                var backendSession = await Task.Run(() => backend.StartSessionAsync(context, CancellationToken.None).AsTask())
-                    .WaitAsync(options.HookTimeout, time).ConfigureAwait(false);
-                lock (session.Lock)
-                {
-                    session._backends.Add((plugin.Name, backendSession));
-                    foreach (var line in backendSession.Lines)
-                    {
-                        session.AddLine_NeedsLock(plugin.Name, line);
-                    }
-
-                    foreach (var phone in backendSession.Phones)
-                    {
-                        session.AddPhone_NeedsLock(plugin.Name, phone);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Plugin '{Plugin}' failed to start its session; its devices are missing from this session", plugin.Name);
-            }
+            await session.AttachAsync(plugin, backend).ConfigureAwait(false);
         }
 
         return session;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="plugin"/>'s backend session and maps its devices; in an active session
+    /// (hot plug) they are announced with LINE_CREATE / PHONE_CREATE. A plugin that fails is logged
+    /// and left out; returns whether it joined.
+    /// </summary>
+    internal async Task<bool> AttachAsync(PluginEntry plugin, ITelephonyBackend backend)
+    {
+        var settings = new BackendSettings(plugin.Settings, "provider state", $"Plugins:{plugin.Name}");
+        var context = new BackendSessionContext(settings, new BackendLog(_logger, plugin.Name), _time, new SessionEvents(this, plugin.Name));
+        IBackendSession backendSession;
+        try
+        {
+            backendSession = await Task.Run(() => backend.StartSessionAsync(context, CancellationToken.None).AsTask())
+                .WaitAsync(_options.HookTimeout, _time).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Plugin '{Plugin}' failed to start its session; its devices are missing from this session", plugin.Name);
+            return false;
+        }
+
+        lock (Lock)
+        {
+            _backends.Add((plugin.Name, backendSession));
+        }
+
+        foreach (var line in backendSession.Lines)
+        {
+            Arrived(_lines, () => AddLine_NeedsLock(plugin.Name, line));
+        }
+
+        foreach (var phone in backendSession.Phones)
+        {
+            Arrived(_phones, () => AddPhone_NeedsLock(plugin.Name, phone));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Hot plug: <paramref name="plugin"/> leaves the session. Each of its devices departs as an
+    /// unplugged one does (LINE_CLOSE and closing when open, then LINE_REMOVE / PHONE_REMOVE), then its
+    /// backend session ends. Other devices keep their IDs.
+    /// </summary>
+    internal async Task DetachAsync(string plugin)
+    {
+        List<LineEntry> lines;
+        List<PhoneEntry> phones;
+        List<IBackendSession> sessions;
+        lock (Lock)
+        {
+            lines = [.. _lines.Entries.Where(e => !e.Removed && IsOf(e, plugin))];
+            phones = [.. _phones.Entries.Where(e => !e.Removed && IsOf(e, plugin))];
+            sessions = [.. _backends.Where(b => string.Equals(b.Plugin, plugin, StringComparison.OrdinalIgnoreCase)).Select(b => b.Session)];
+            _backends.RemoveAll(b => sessions.Contains(b.Session));
+        }
+
+        foreach (var line in lines)
+        {
+            await DepartedAsync(_lines, line.Device, Lines).ConfigureAwait(false);
+        }
+
+        foreach (var phone in phones)
+        {
+            await DepartedAsync(_phones, phone.Device, Phones).ConfigureAwait(false);
+        }
+
+        foreach (var backendSession in sessions)
+        {
+            await GuardAsync($"ending the session of plugin '{plugin}'", () => backendSession.DisposeAsync(), _options.HookTimeout).ConfigureAwait(false);
+        }
+
+        static bool IsOf(DeviceEntry entry, string plugin) => string.Equals(entry.Plugin, plugin, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TspHost.Core.Configuration;
-using TspHost.Core.Lifecycle;
+using TspHost.Commands;
+using TspHost.Core.Hosting;
 using TspHost.Ipc;
 using TspHost.Protocol;
 
@@ -24,62 +25,75 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var stateDirectory = new Option<string?>("--state-dir") { Description = "Where the provider's static state is kept (default: $XDG_STATE_HOME/tsphost, else ~/.local/state/tsphost)." };
-        var configFile = new Option<string?>("--config") { Description = "A JSON configuration file (sections TspHost and Plugins)." };
+        var stateDirectory = new Option<string?>("--state-dir")
+        {
+            Description = $"A directory for the provider state file ({HostPaths.StateFileName}); the same as --state-file DIR/{HostPaths.StateFileName}.",
+        };
         var command = new Command("run",
-            "Runs the host daemon: serves the provider engine on a Unix domain socket to the TSPI shim the TAPI service loads, " +
-            "and to monitors (tsphost status, tsphost watch). Stops cleanly on SIGTERM or Ctrl-C, completing every pending request.")
+            "Runs the host daemon: loads the plugins, serves the provider engine on a Unix domain socket to the TSPI shim the TAPI service loads, " +
+            "and to monitors (tsphost status, tsphost watch); installs and removes plugin folders dropped into or taken out of the plugins " +
+            "directory while it runs. Stops cleanly on SIGTERM or Ctrl-C, completing every pending request. Configuration: tsphost.json " +
+            "(or --config), TSPHOST_ environment variables (__ between sections), then --set; the provider state file is the one " +
+            "tsphost install, config and remove use.")
         {
             Socket,
             stateDirectory,
-            configFile,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-            if (parse.GetValue(configFile) is { } file)
+            var stateSwitch = parse.GetValue(stateDirectory) is { } directory
+                ? new[] { $"--StateFile={Path.Combine(Path.GetFullPath(directory), HostPaths.StateFileName)}" }
+                : [];
+            if (HostCommandOptions.LoadConfiguration(parse, "run", stateSwitch) is not { } hostConfiguration)
             {
-                builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
+                return 1;
             }
 
-            builder.Configuration.AddEnvironmentVariables("TSPHOST_");
-            var configuration = builder.Configuration;
-            var options = new IpcServerOptions
-            {
-                Socket = Path.GetFullPath(SocketPath.Resolve(parse.GetValue(Socket) ?? configuration["TspHost:Socket"])),
-                StateDirectory = Path.GetFullPath(parse.GetValue(stateDirectory) ?? configuration["TspHost:StateDirectory"] ?? IpcServerOptions.DefaultStateDirectory()),
-            };
+            var configuration = hostConfiguration.Root;
 
-            ProviderEngine engine;
-            using (var loggers = LoggerFactory.Create(l => l.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true)))
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+            builder.Configuration.AddConfiguration(configuration);
+            builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+            var loggers = LoggerFactory.Create(l => l.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
+            ProviderHost provider;
+            try
             {
+                provider = ProviderHost.Create(hostConfiguration, loggers);
+            }
+            catch (Exception e) when (e is HostConfigurationException or ProviderStateCorruptException)
+            {
+                Console.Error.WriteLine($"tsphost run: {e.Message}");
+                loggers.Dispose();
+                return 1;
+            }
+
+            await using (provider)
+            {
+                var options = new IpcServerOptions
+                {
+                    Socket = Path.GetFullPath(SocketPath.Resolve(parse.GetValue(Socket) ?? configuration["TspHost:Socket"])),
+                    StateFile = provider.Store.Path,
+                };
+                provider.StartHotPlug();
+                builder.Services.AddSingleton(provider.Engine);
+                builder.Services.AddSingleton(options);
+                builder.Services.AddSingleton(sp => new ProviderCallbacks(options, sp.GetRequiredService<ILogger<ProviderCallbacks>>()));
+                builder.Services.AddHostedService<IpcServer>();
+                using var host = builder.Build();
                 try
                 {
-                    engine = new ProviderEngine(DaemonBackends.Create(configuration), new FileProviderStateStore(Path.Combine(options.StateDirectory, "provider-state.json")),
-                        logger: loggers.CreateLogger("TspHost.Engine"));
+                    await host.RunAsync(cancellationToken);
+                    return 0;
                 }
-                catch (ProviderStateCorruptException e)
+                catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
                 {
                     Console.Error.WriteLine($"tsphost run: {e.Message}");
                     return 1;
                 }
-            }
-
-            builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
-            builder.Services.AddSingleton(engine);
-            builder.Services.AddSingleton(options);
-            builder.Services.AddSingleton(sp => new ProviderCallbacks(options, sp.GetRequiredService<ILogger<ProviderCallbacks>>()));
-            builder.Services.AddHostedService<IpcServer>();
-            using var host = builder.Build();
-            try
-            {
-                await host.RunAsync(cancellationToken);
-                return 0;
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"tsphost run: {e.Message}");
-                return 1;
+                finally
+                {
+                    loggers.Dispose();
+                }
             }
         });
         return command;

@@ -22,7 +22,7 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _listener = Listen(options.Socket);
-        logger.LogInformation("tsphost listens on {Socket} (state in {State})", options.Socket, options.StateDirectory);
+        logger.LogInformation("tsphost listens on {Socket} (state in {State})", options.Socket, options.StateFile);
         var hostUid = SocketPath.CurrentUserId();
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -8,8 +8,8 @@ internal sealed record IpcServerOptions
     /// <summary>The socket path; see <see cref="SocketPath"/> for the default.</summary>
     public required string Socket { get; init; }
 
-    /// <summary>Where the provider's static state is kept.</summary>
-    public required string StateDirectory { get; init; }
+    /// <summary>The provider state file the engine uses (for the start-up log line).</summary>
+    public required string StateFile { get; init; }
 
     /// <summary>How long LINE_NEWCALL waits for TAPI's htCall.</summary>
     public TimeSpan NewCallTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -22,13 +22,4 @@ internal sealed record IpcServerOptions
 
     /// <summary>The most frames queued for one client; a client that falls further behind is disconnected.</summary>
     public int MaxQueuedFrames { get; init; } = 100_000;
-
-    /// <summary>The state directory when none is configured: <c>$XDG_STATE_HOME/tsphost</c>, else <c>~/.local/state/tsphost</c>.</summary>
-    public static string DefaultStateDirectory()
-    {
-        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
-        return string.IsNullOrEmpty(state)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "tsphost")
-            : Path.Combine(state, "tsphost");
-    }
 }

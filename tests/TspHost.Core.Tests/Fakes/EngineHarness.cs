@@ -47,21 +47,10 @@ public sealed class EngineHarness : IAsyncDisposable
         Engine = new ProviderEngine(Catalog, Store, new ProviderEngineOptions(), Time);
     }
 
-    public async Task InstallAsync()
-    {
-        var result = await Engine.ProviderInstallAsync(ProviderId);
-        Assert.True(result.Succeeded, result.Message);
-    }
+    public Task InstallAsync() => SessionSteps.InstallAsync(Engine, ProviderId);
 
     /// <summary>providerEnumDevices then providerInit, as TAPI starts a session.</summary>
-    public async Task InitAsync()
-    {
-        Tapi = new RecordingTapi();
-        var (enumResult, lines, phones) = await Engine.ProviderEnumDevicesAsync(ProviderId);
-        Assert.Equal(0, enumResult);
-        var init = await Engine.ProviderInitAsync(TspiVersion.V3_0, ProviderId, LineBase, PhoneBase, lines, phones, Tapi);
-        Assert.True(init.Succeeded, init.Message);
-    }
+    public async Task InitAsync() => Tapi = await SessionSteps.InitAsync(Engine, ProviderId, LineBase, PhoneBase);
 
     public async Task StartAsync()
     {
