@@ -73,6 +73,31 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains($"{_state}: the provider state is corrupt at line 1", result.Error);
     }
 
+    [Fact]
+    public async Task Command_WhileAnotherProcessHoldsTheState_IsRefusedAndChangesNothing()
+    {
+        Assert.Equal(0, (await TsphostAsync("install", "HotPlug")).ExitCode);
+        var before = File.ReadAllText(_state);
+        using var holder = Core.Configuration.ProviderStateLock.Acquire(_state); // as a running 'tsphost run' does
+
+        var result = await TsphostAsync("config", "HotPlug", "Lines=3");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{_state} is in use by another tsphost process", result.Error);
+        Assert.Equal(before, File.ReadAllText(_state));
+    }
+
+    [Fact]
+    public void StateLock_IsExclusive_AndFreedOnDispose()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_state)!);
+        var first = Core.Configuration.ProviderStateLock.Acquire(_state);
+
+        Assert.Throws<Core.Configuration.ProviderStateInUseException>(() => Core.Configuration.ProviderStateLock.Acquire(_state));
+        first.Dispose();
+        Core.Configuration.ProviderStateLock.Acquire(_state).Dispose();
+    }
+
     public void Dispose() => _folders.Dispose();
 
     private JsonElement State() => JsonDocument.Parse(File.ReadAllText(_state)).RootElement;

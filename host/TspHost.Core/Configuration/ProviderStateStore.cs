@@ -138,3 +138,37 @@ public sealed class FileProviderStateStore(string path) : IProviderStateStore
         File.Move(temp, file, overwrite: true);
     }
 }
+
+/// <summary>Another process holds the provider state: two writers would lose each other's changes.</summary>
+public sealed class ProviderStateInUseException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// An exclusive, advisory lock on a provider state file (<c>&lt;state&gt;.lock</c>, held open with no
+/// sharing, which .NET maps to an OS file lock). Whoever changes the state, the daemon for its whole
+/// life or a command for its moment, holds it, so no process overwrites a change another one made.
+/// </summary>
+public sealed class ProviderStateLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private ProviderStateLock(FileStream stream) => _stream = stream;
+
+    /// <exception cref="ProviderStateInUseException">Another process (or another host in this one) holds the lock.</exception>
+    public static ProviderStateLock Acquire(string stateFile)
+    {
+        var path = stateFile + ".lock";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        try
+        {
+            return new ProviderStateLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException e)
+        {
+            throw new ProviderStateInUseException(
+                $"{stateFile} is in use by another tsphost process, such as a running 'tsphost run'; a change written beside it " +
+                "would be overwritten. Stop that process first, or make the change through TAPI (providerConfig) while it runs.", e);
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

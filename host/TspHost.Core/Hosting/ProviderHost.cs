@@ -14,10 +14,12 @@ namespace TspHost.Core.Hosting;
 /// </summary>
 public sealed class ProviderHost : IAsyncDisposable
 {
+    private readonly ProviderStateLock _stateLock;
     private PluginHotPlug? _hotPlug;
 
-    private ProviderHost(HostConfiguration configuration, HostOptions options, PluginCatalog catalog, FileProviderStateStore store, ProviderEngine engine, ILoggerFactory loggers)
+    private ProviderHost(HostConfiguration configuration, HostOptions options, PluginCatalog catalog, FileProviderStateStore store, ProviderEngine engine, ILoggerFactory loggers, ProviderStateLock stateLock)
     {
+        _stateLock = stateLock;
         Configuration = configuration;
         Options = options;
         Catalog = catalog;
@@ -44,15 +46,19 @@ public sealed class ProviderHost : IAsyncDisposable
     /// <summary>Builds the host: reads the host options, scans the plugins directory (problems are logged and kept in <see cref="PluginCatalog.Problems"/>), loads the state.</summary>
     /// <exception cref="HostConfigurationException">The configuration is invalid.</exception>
     /// <exception cref="ProviderStateCorruptException">The state file and its last good copy are unreadable.</exception>
+    /// <exception cref="ProviderStateInUseException">Another process has the state file (see <see cref="ProviderStateLock"/>).</exception>
     public static ProviderHost Create(HostConfiguration configuration, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {
         loggers ??= NullLoggerFactory.Instance;
         var options = configuration.ReadHostOptions();
-        var catalog = new PluginCatalog(HostPaths.PluginsDirectory(options.PluginsDirectory), logger: loggers.CreateLogger("TspHost.Plugins"));
-        catalog.Scan();
+        var statePath = HostPaths.StateFile(options.StateFile);
+        var stateLock = ProviderStateLock.Acquire(statePath);
+        PluginCatalog? catalog = null;
         try
         {
-            var store = new FileProviderStateStore(HostPaths.StateFile(options.StateFile));
+            catalog = new PluginCatalog(HostPaths.PluginsDirectory(options.PluginsDirectory), logger: loggers.CreateLogger("TspHost.Plugins"));
+            catalog.Scan();
+            var store = new FileProviderStateStore(statePath);
             var engineOptions = new ProviderEngineOptions
             {
                 InstallSkipsFailingPlugins = true,
@@ -61,11 +67,12 @@ public sealed class ProviderHost : IAsyncDisposable
                 HookTimeout = options.HookTimeout,
             };
             var engine = new ProviderEngine(catalog, store, engineOptions, time, loggers.CreateLogger("TspHost.Engine"));
-            return new ProviderHost(configuration, options, catalog, store, engine, loggers);
+            return new ProviderHost(configuration, options, catalog, store, engine, loggers, stateLock);
         }
         catch
         {
-            catalog.Dispose();
+            catalog?.Dispose();
+            stateLock.Dispose();
             throw;
         }
     }
@@ -91,6 +98,7 @@ public sealed class ProviderHost : IAsyncDisposable
 
         await Engine.DisposeAsync().ConfigureAwait(false);
         Catalog.Dispose();
+        _stateLock.Dispose();
     }
 }
 

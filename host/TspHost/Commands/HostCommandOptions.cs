@@ -100,7 +100,7 @@ internal static class HostCommandOptions
         {
             host = ProviderHost.Create(configuration, loggers);
         }
-        catch (Exception e) when (e is HostConfigurationException or ProviderStateCorruptException)
+        catch (Exception e) when (e is HostConfigurationException or ProviderStateCorruptException or ProviderStateInUseException)
         {
             Console.Error.WriteLine($"tsphost {command}: {e.Message}");
             return 1;

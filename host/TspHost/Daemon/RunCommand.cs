@@ -60,7 +60,7 @@ internal static class RunCommand
             {
                 provider = ProviderHost.Create(hostConfiguration, loggers);
             }
-            catch (Exception e) when (e is HostConfigurationException or ProviderStateCorruptException)
+            catch (Exception e) when (e is HostConfigurationException or ProviderStateCorruptException or ProviderStateInUseException)
             {
                 Console.Error.WriteLine($"tsphost run: {e.Message}");
                 loggers.Dispose();
