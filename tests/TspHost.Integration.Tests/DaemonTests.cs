@@ -8,7 +8,7 @@ namespace TspHost.Integration.Tests;
 public sealed class DaemonTests
 {
     private const uint V2_0 = 0x00020000;
-    private const uint V3_1 = 0x00030001;
+    internal const uint V3_1 = 0x00030001;
     private const int LineErrOperationFailed = unchecked((int)0x80000048);
 
     [Fact]
@@ -159,14 +159,21 @@ public sealed class DaemonTests
         Assert.Equal(0, provider.Call(FrameType.LineGetCallStatus, w => w.Handle(hdCall)).Reader().I32());
     }
 
-    internal static nint StartSessionAndOpenLine(ProviderClient provider)
+    /// <summary>providerInstall, providerEnumDevices (with <paramref name="hProvider"/>) and providerInit with device ID bases 0; returns the device counts.</summary>
+    internal static (uint Lines, uint Phones) StartSession(ProviderClient provider, nint hProvider = 0)
     {
         Assert.Equal(0, provider.Call(FrameType.ProviderInstall, w => w.U32(1)).Reader().I32());
-        var enumerated = provider.Call(FrameType.ProviderEnumDevices, w => w.U32(1).Handle(0)).Reader();
+        var enumerated = provider.Call(FrameType.ProviderEnumDevices, w => w.U32(1).Handle(hProvider)).Reader();
         Assert.Equal(0, enumerated.I32());
         var lines = enumerated.U32();
         var phones = enumerated.U32();
         Assert.Equal(0, provider.Call(FrameType.ProviderInit, w => w.U32(V3_1).U32(1).U32(0).U32(0).U32(lines).U32(phones)).Reader().I32());
+        return (lines, phones);
+    }
+
+    internal static nint StartSessionAndOpenLine(ProviderClient provider)
+    {
+        StartSession(provider);
         var negotiated = provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0).U32(V2_0).U32(V3_1)).Reader();
         Assert.Equal(0, negotiated.I32());
         var version = negotiated.U32();

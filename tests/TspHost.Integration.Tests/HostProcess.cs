@@ -12,12 +12,14 @@ public sealed class HostProcess : IAsyncDisposable
     private static readonly string s_tsphost = typeof(TspHost.Ipc.IpcServer).Assembly.Location;
     private readonly StringBuilder _output = new();
     private readonly Dictionary<string, string> _settings;
+    private readonly string? _pluginsDirectory;
     private Process? _process;
 
-    private HostProcess(string directory, Dictionary<string, string> settings)
+    private HostProcess(string directory, Dictionary<string, string> settings, string? pluginsDirectory)
     {
         Directory = directory;
         _settings = settings;
+        _pluginsDirectory = pluginsDirectory;
     }
 
     /// <summary>The directory holding the socket and the state.</summary>
@@ -43,12 +45,15 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a host; <paramref name="simulated"/> holds Simulated plugin settings (used at providerInstall).</summary>
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string>? simulated = null)
+    /// <summary>
+    /// Starts a host; <paramref name="simulated"/> holds Simulated plugin settings (used at providerInstall);
+    /// <paramref name="pluginsDirectory"/> is passed as <c>--plugins-dir</c> (default: the build's plugins directory).
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string>? simulated = null, string? pluginsDirectory = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"tsphost-it-{Guid.NewGuid():N}"[..24]);
         System.IO.Directory.CreateDirectory(directory);
-        var host = new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()));
+        var host = new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()), pluginsDirectory);
         await host.RestartAsync();
         return host;
     }
@@ -65,6 +70,12 @@ public sealed class HostProcess : IAsyncDisposable
         foreach (var argument in new[] { s_tsphost, "run", "--socket", SocketPath, "--state-dir", StateDirectory })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (_pluginsDirectory is not null)
+        {
+            start.ArgumentList.Add("--plugins-dir");
+            start.ArgumentList.Add(_pluginsDirectory);
         }
 
         start.Environment["TSPHOST_Logging__LogLevel__Default"] = "Information";

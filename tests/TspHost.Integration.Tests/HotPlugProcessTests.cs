@@ -1,0 +1,110 @@
+using TspHost.Core.Tapi;
+using TspHost.Plugins.Tests;
+using TspHost.Protocol;
+
+namespace TspHost.Integration.Tests;
+
+/// <summary>Hot plug through a real <c>tsphost run</c>: a plugin folder dropped into and taken out of its plugins directory during a session.</summary>
+public sealed class HotPlugProcessTests
+{
+    private const nint HProvider = 0x5150;
+
+    [Fact]
+    public async Task DroppedFolder_IsAnnouncedWithLineCreate_RemovedFolderWithLineRemove_SimulatedIdsNeverShift()
+    {
+        using var folders = new PluginFolders();
+        folders.Add("Simulated", from: PluginFolders.BuiltPluginsDirectory);
+        await using var host = await HostProcess.StartAsync(pluginsDirectory: folders.Directory);
+        using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
+        var (lines, phones) = DaemonTests.StartSession(provider, HProvider);
+        Assert.True(lines > 0, $"the Simulated plugin has no line:\n{host.Output}");
+        var simulated = Enumerable.Range(0, (int)lines).Select(id => DevCaps(provider, (uint)id)).ToList();
+        Assert.All(simulated, caps => Assert.Equal(0, caps.Result));
+
+        // An atomic drop: copied under a dot-name the watcher ignores, then renamed.
+        var staged = Path.Combine(folders.Directory, ".HotPlug");
+        var folder = Path.Combine(folders.Directory, "HotPlug");
+        PluginFolders.CopyTree(Path.Combine(PluginFolders.FixturesDirectory, "HotPlug"), staged);
+        Directory.Move(staged, folder);
+
+        var lineCreate = await LineEventAsync(provider, host, LineMessage.Create, hProvider: HProvider);
+        var phoneCreate = await PhoneEventAsync(provider, host, PhoneMessage.Create, hProvider: HProvider);
+        var lineId = lines;
+        var phoneId = phones;
+        Assert.Equal(0, provider.Call(FrameType.ProviderCreateLineDevice, w => w.U32(lineCreate.TempId).U32(lineId)).Reader().I32());
+        Assert.Equal(0, provider.Call(FrameType.ProviderCreatePhoneDevice, w => w.U32(phoneCreate.TempId).U32(phoneId)).Reader().I32());
+        var created = DevCaps(provider, lineId);
+        Assert.Equal(0, created.Result);
+        Assert.Equal("HotPlug line", created.Name);
+        Assert.DoesNotContain(created.PermanentLineId, simulated.Select(caps => caps.PermanentLineId));
+
+        Directory.Delete(folder, recursive: true);
+
+        await LineEventAsync(provider, host, LineMessage.Remove, deviceId: lineId);
+        await PhoneEventAsync(provider, host, PhoneMessage.Remove, deviceId: phoneId);
+        Assert.NotEqual(0, DevCaps(provider, lineId).Result);
+        Assert.Equal(simulated, Enumerable.Range(0, (int)lines).Select(id => DevCaps(provider, (uint)id)));
+        Assert.False(host.HasExited, $"tsphost exited:\n{host.Output}");
+    }
+
+    private sealed record Caps(int Result, uint PermanentLineId, string? Name);
+
+    /// <summary>A LINE_CREATE or PHONE_CREATE: its temporary ID.</summary>
+    private sealed record Announced(uint TempId);
+
+    private static Caps DevCaps(ProviderClient provider, uint deviceId)
+    {
+        var reply = provider.Call(FrameType.LineGetDevCaps, w => w.U32(deviceId).U32(DaemonTests.V3_1).U32(0)).Reader();
+        var result = reply.I32();
+        if (result != 0)
+        {
+            return new Caps(result, 0, null);
+        }
+
+        reply.String(); // providerInfo
+        reply.String(); // switchInfo
+        reply.U32(); // permanentProviderId
+        var permanentLineId = reply.U32();
+        return new Caps(result, permanentLineId, reply.String());
+    }
+
+    /// <summary>
+    /// Waits for a LINE_* push: a LINE_CREATE for <paramref name="hProvider"/> (param1; param2 is the
+    /// temporary ID), or a LINE_REMOVE of <paramref name="deviceId"/> (param1).
+    /// </summary>
+    private static Task<Announced> LineEventAsync(ProviderClient provider, HostProcess host, LineMessage message, nint hProvider = 0, uint? deviceId = null) =>
+        EventAsync(provider, host, FrameType.LineEvent, (uint)message, $"LINE_{message}".ToUpperInvariant(), hProvider, deviceId);
+
+    /// <summary>The same for PHONE_CREATE / PHONE_REMOVE.</summary>
+    private static Task<Announced> PhoneEventAsync(ProviderClient provider, HostProcess host, PhoneMessage message, nint hProvider = 0, uint? deviceId = null) =>
+        EventAsync(provider, host, FrameType.PhoneEvent, (uint)message, $"PHONE_{message}".ToUpperInvariant(), hProvider, deviceId);
+
+    private static async Task<Announced> EventAsync(ProviderClient provider, HostProcess host, FrameType type, uint message, string what, nint hProvider, uint? deviceId)
+    {
+        var expected = deviceId is { } id ? (nint)id : hProvider;
+
+        // LineEvent: htLine, htCall, message, param1, param2; PhoneEvent: htPhone, message, param1, param2.
+        (uint Message, nint P1, nint P2) Read(Frame frame)
+        {
+            var reader = frame.Reader();
+            reader.Handle();
+            if (type == FrameType.LineEvent)
+            {
+                reader.Handle();
+            }
+
+            return (reader.U32(), reader.Handle(), reader.Handle());
+        }
+
+        bool Matches(Frame frame) => frame.Type == type && Read(frame) is var e && e.Message == message && e.P1 == expected;
+
+        try
+        {
+            return new Announced((uint)Read(await provider.WaitForPushAsync(Matches, what)).P2);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; tsphost logged:\n{host.Output}", e);
+        }
+    }
+}
