@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace TspHost.Protocol;
@@ -14,6 +15,26 @@ public static partial class SocketPath
 
     /// <summary>The socket's file name inside its directory.</summary>
     public const string FileName = "tsphost.sock";
+
+    /// <summary>True when something accepts connections on the socket at <paramref name="path"/> (the connection is closed at once).</summary>
+    public static bool IsListening(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Resolves the socket path; <paramref name="configured"/> wins when given.</summary>
     public static string Resolve(string? configured = null)

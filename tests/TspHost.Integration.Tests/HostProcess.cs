@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using TspHost.Protocol;
 using TspHost.Testing;
@@ -89,7 +88,7 @@ public sealed class HostProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Eventually.WaitAsync(() => HasExited || CanConnect(), $"tsphost to listen on {SocketPath}", TimeSpan.FromSeconds(20));
+        await Eventually.WaitAsync(() => HasExited || TspHost.Protocol.SocketPath.IsListening(SocketPath), $"tsphost to listen on {SocketPath}", TimeSpan.FromSeconds(20));
         if (HasExited)
         {
             throw new InvalidOperationException($"tsphost exited with {ExitCode} at start:\n{Output}");
@@ -139,25 +138,6 @@ public sealed class HostProcess : IAsyncDisposable
         catch (IOException)
         {
             // best effort
-        }
-    }
-
-    private bool CanConnect()
-    {
-        if (!File.Exists(SocketPath))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            socket.Connect(new UnixDomainSocketEndPoint(SocketPath));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 

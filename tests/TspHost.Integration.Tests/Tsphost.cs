@@ -20,20 +20,21 @@ public static class Tsphost
     }
 
     /// <summary>Waits (bounded) for the process to end; returns its output, failing the test on a non-zero exit.</summary>
-    public static async Task<string> FinishAsync(Process process)
+    public static async Task<string> FinishAsync(Process process, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
         using (process)
         {
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             try
             {
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+                await process.WaitForExitAsync().WaitAsync(limit);
             }
             catch (TimeoutException)
             {
                 process.Kill();
-                Assert.Fail($"tsphost did not finish within 20 s:\n{await stdout}\n{await stderr}");
+                Assert.Fail($"tsphost did not finish within {limit.TotalSeconds:0} s:\n{await stdout}\n{await stderr}");
             }
 
             Assert.True(process.ExitCode == 0, $"tsphost exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");

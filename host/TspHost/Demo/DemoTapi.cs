@@ -11,6 +11,9 @@ internal sealed class DemoTapi(TraceWriter trace) : ITapiCallbacks
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextHtCall = 0xC000;
 
+    /// <summary>The trace the callbacks are printed to.</summary>
+    public TraceWriter Trace => trace;
+
     public sealed record Completion(uint RequestId, int Result);
 
     public sealed record LineEventSeen(nint HtLine, nint HtCall, LineMessage Message, nuint P1, nuint P2, nuint P3);
@@ -32,12 +35,15 @@ internal sealed class DemoTapi(TraceWriter trace) : ITapiCallbacks
         Add(new LineEventSeen(htLine, htCall, message, param1, param2, param3));
     }
 
-    public ValueTask<nint> LineNewCall(nint htLine, nint hdCall)
+    public ValueTask<nint> LineNewCall(nint htLine, nint hdCall) => ValueTask.FromResult(NewCall(htLine, hdCall));
+
+    /// <summary>LINE_NEWCALL: prints it and returns TAPI's handle for the new call.</summary>
+    public nint NewCall(nint htLine, nint hdCall)
     {
         var htCall = (nint)Interlocked.Increment(ref _nextHtCall);
         trace.Event($"{"LINE_NEWCALL       hdCall " + TapiNames.Handle(hdCall),-44} [htLine {TapiNames.Handle(htLine)}] TAPI answers htCall {TapiNames.Handle(htCall)}");
         Add(new NewCallSeen(htLine, hdCall, htCall));
-        return ValueTask.FromResult(htCall);
+        return htCall;
     }
 
     public void PhoneEvent(nint htPhone, PhoneMessage message, nuint param1, nuint param2, nuint param3)
