@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using TspHost.Core.Hosting;
 
 namespace TspHost.Demo;
 
@@ -36,6 +37,12 @@ internal sealed class DemoDaemon : IAsyncDisposable
         foreach (var argument in new[] { "run", "--socket", Path.Combine(directory, "tsphost.sock"), "--state-dir", Path.Combine(directory, "state") })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (SimulatedOnly(directory) is { } plugins)
+        {
+            start.ArgumentList.Add("--plugins-dir");
+            start.ArgumentList.Add(plugins);
         }
 
         start.RedirectStandardOutput = start.RedirectStandardError = true;
@@ -95,6 +102,32 @@ internal sealed class DemoDaemon : IAsyncDisposable
         catch (IOException)
         {
             // best effort: a temporary directory
+        }
+    }
+
+    /// <summary>
+    /// A plugins directory under <paramref name="directory"/> holding only the Simulated plugin (a link
+    /// to its folder in the usual plugins directory), so the demo's devices do not depend on the
+    /// hardware or the plugins of this machine; null (the usual directory) when that cannot be made.
+    /// </summary>
+    private static string? SimulatedOnly(string directory)
+    {
+        var simulated = Path.Combine(HostPaths.PluginsDirectory(null), "Simulated");
+        if (!Directory.Exists(simulated))
+        {
+            return null;
+        }
+
+        var plugins = Path.Combine(directory, "plugins");
+        try
+        {
+            Directory.CreateDirectory(plugins);
+            Directory.CreateSymbolicLink(Path.Combine(plugins, "Simulated"), simulated);
+            return plugins;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
