@@ -25,8 +25,6 @@ public sealed class HandleTable<T>(HandleAllocator allocator)
     private readonly ConcurrentDictionary<nint, T> _live = new();
     private readonly ConcurrentDictionary<nint, byte> _retired = new();
 
-    public int Count => _live.Count;
-
     public IEnumerable<T> Items => _live.Values;
 
     public nint Add(T item)

@@ -21,8 +21,6 @@ public sealed class PendingRequest(uint requestId, string operation, IReadOnlyLi
     /// <summary>The line or phone the request runs on, then the calls it acts on or creates.</summary>
     public IReadOnlyList<IRequestOwner> Owners { get; } = owners;
 
-    public bool IsCompleted => Volatile.Read(ref _completed) != 0;
-
     /// <summary>Claims the right to complete; true exactly once.</summary>
     internal bool TryClaim() => Interlocked.Exchange(ref _completed, 1) == 0;
 }
