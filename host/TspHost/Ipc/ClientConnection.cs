@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -18,7 +17,6 @@ namespace TspHost.Ipc;
 internal sealed class ClientConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
     private readonly ProviderEngine _engine;
     private readonly ProviderCallbacks _callbacks;
     private readonly TspiRequestHandler _handler;
@@ -33,7 +31,6 @@ internal sealed class ClientConnection : IAsyncDisposable
     public ClientConnection(Socket socket, int id, ProviderEngine engine, ProviderCallbacks callbacks, IpcServerOptions options, ILogger logger)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
         Id = id;
         _engine = engine;
         _callbacks = callbacks;
@@ -58,61 +55,137 @@ internal sealed class ClientConnection : IAsyncDisposable
         if (!_outbox.Writer.TryWrite(frame) && !_closing.IsCancellationRequested)
         {
             _logger.LogWarning("Client {Id} is not reading its frames; disconnecting it", Id);
-            _closing.Cancel();
+            Abort();
         }
     }
 
-    /// <summary>Serves the client until it disconnects, breaks the framing, or <paramref name="stopping"/> fires.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>
+    /// Serves the client until it disconnects, breaks the framing, or the host closes it. The frames
+    /// are read on a thread of the connection's own that blocks in <c>recv</c>: a request is served on
+    /// the thread that received it, with no hand-off to the thread pool on the way (one wake-up per
+    /// request, as in a plain socket server). The host's stop does not end the loop by itself: it
+    /// completes the session's requests first, then closes the connection (<see cref="DrainAndCloseAsync"/>).
+    /// </summary>
+    public Task RunAsync()
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
         _writer = WriteLoopAsync();
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ReadLoop();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"tsphost client {Id}",
+        };
+        thread.Start();
+        return FinishAsync(done.Task);
+    }
+
+    private async Task FinishAsync(Task reading)
+    {
         try
         {
-            while (!linked.IsCancellationRequested)
-            {
-                var read = await reader.ReadAsync(linked.Token);
-                var buffer = read.Buffer;
-                var close = false;
-                while (!close && TryTakeFrame(ref buffer, out var frame, out var sequence, out var error))
-                {
-                    if (error is not null)
-                    {
-                        _logger.LogWarning("Client {Id}: refused a frame: {Error}", Id, error);
-                        Reply(error.ToFrame(sequence));
-                        close = error.IsFatal;
-                    }
-                    else
-                    {
-                        close = !await OnFrameAsync(frame!);
-                    }
-                }
-
-                FlushReplies();
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (close || read.IsCompleted)
-                {
-                    if (read.IsCompleted && !buffer.IsEmpty)
-                    {
-                        _logger.LogWarning("Client {Id} closed the connection inside a frame ({Bytes} bytes left)", Id, buffer.Length);
-                    }
-
-                    break;
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
-        {
-            _logger.LogDebug("Client {Id}: connection ended: {Reason}", Id, e.Message);
+            await reading;
         }
         finally
         {
-            await reader.CompleteAsync();
             _ended = true;
             _outbox.Writer.TryComplete(); // let a last error reply go out before the connection closes
             await _writer.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default);
             await EndAsync();
+        }
+    }
+
+    /// <summary>Reads, checks and serves frames until the connection ends or a frame breaks the framing.</summary>
+    private void ReadLoop()
+    {
+        var buffer = new byte[2 * FrameHeader.MaxFrameSize]; // received bytes not yet taken as frames; always room for one whole frame
+        var start = 0;
+        var end = 0;
+        while (!_closing.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                _logger.LogDebug("Client {Id}: connection ended: {Reason}", Id, e.Message);
+                return;
+            }
+
+            if (received == 0)
+            {
+                if (end > start)
+                {
+                    _logger.LogWarning("Client {Id} closed the connection inside a frame ({Bytes} bytes left)", Id, end - start);
+                }
+
+                return;
+            }
+
+            end += received;
+            var close = ServeFrames(buffer, ref start, end);
+            FlushReplies();
+            if (close)
+            {
+                return;
+            }
+
+            if (start == end)
+            {
+                start = end = 0;
+            }
+            else if (buffer.Length - start < FrameHeader.MaxFrameSize)
+            {
+                buffer.AsSpan(start, end - start).CopyTo(buffer); // keep room for the rest of the frame begun at start
+                end -= start;
+                start = 0;
+            }
+        }
+    }
+
+    /// <summary>Serves every whole frame in <paramref name="buffer"/> from <paramref name="start"/>; true when the connection must close.</summary>
+    private bool ServeFrames(byte[] buffer, ref int start, int end)
+    {
+        while (true)
+        {
+            var span = buffer.AsSpan(start, end - start);
+            var status = FrameCodec.TryDecode(span, out var frame, out var consumed, out var error);
+            switch (status)
+            {
+                case DecodeStatus.NeedMore:
+                    return false;
+                case DecodeStatus.Frame:
+                    start += consumed;
+                    if (!OnFrame(frame!))
+                    {
+                        return true;
+                    }
+
+                    break;
+                default:
+                    FrameHeader.TryRead(span, out var header);
+                    _logger.LogWarning("Client {Id}: refused a frame: {Error}", Id, error);
+                    Reply(error!.ToFrame(header.Sequence));
+                    if (error.IsFatal)
+                    {
+                        return true; // the rest of the buffer is not trusted
+                    }
+
+                    start += consumed;
+                    break;
+            }
         }
     }
 
@@ -122,6 +195,12 @@ internal sealed class ClientConnection : IAsyncDisposable
         _ended = true;
         _outbox.Writer.TryComplete();
         await _writer.WaitAsync(timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        Abort();
+    }
+
+    /// <summary>Ends both loops: the writer by cancellation, the reader blocked in <c>recv</c> by shutting the socket down.</summary>
+    private void Abort()
+    {
         try
         {
             _closing.Cancel();
@@ -138,32 +217,12 @@ internal sealed class ClientConnection : IAsyncDisposable
         _outbox.Writer.TryComplete();
         _closing.Cancel();
         await _writer.ContinueWith(_ => { }, TaskScheduler.Default);
-        await _stream.DisposeAsync();
         _socket.Dispose();
         _closing.Dispose();
     }
 
-    /// <summary>Cuts the next frame (or the next error) off the front of <paramref name="buffer"/>.</summary>
-    private static bool TryTakeFrame(ref ReadOnlySequence<byte> buffer, out Frame? frame, out uint sequence, out ProtocolError? error)
-    {
-        var length = (int)Math.Min(buffer.Length, FrameHeader.MaxFrameSize);
-        var span = buffer.IsSingleSegment ? buffer.FirstSpan : buffer.Slice(0, length).ToArray();
-        var status = FrameCodec.TryDecode(span, out frame, out var consumed, out error);
-        sequence = FrameHeader.TryRead(span, out var header) ? header.Sequence : 0;
-        switch (status)
-        {
-            case DecodeStatus.NeedMore:
-                return false;
-            case DecodeStatus.Fatal:
-                return true; // the caller answers and closes; the rest of the buffer is not trusted
-            default:
-                buffer = buffer.Slice(consumed);
-                return true;
-        }
-    }
-
     /// <summary>Handles one valid frame; false closes the connection.</summary>
-    private async ValueTask<bool> OnFrameAsync(Frame frame)
+    private bool OnFrame(Frame frame)
     {
         if (Role is null)
         {
@@ -333,7 +392,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             _logger.LogDebug("Client {Id}: write failed: {Reason}", Id, e.Message);
-            _closing.Cancel();
+            Abort();
         }
     }
 

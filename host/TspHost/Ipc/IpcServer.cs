@@ -50,7 +50,7 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
             }
 
             var client = new ClientConnection(socket, id, engine, callbacks, options, logger);
-            _clients[client] = ServeAsync(client, stoppingToken);
+            _clients[client] = ServeAsync(client);
         }
     }
 
@@ -81,12 +81,12 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
         }
     }
 
-    private async Task ServeAsync(ClientConnection client, CancellationToken stopping)
+    private async Task ServeAsync(ClientConnection client)
     {
         await Task.Yield();
         try
         {
-            await client.RunAsync(stopping);
+            await client.RunAsync();
         }
         catch (Exception e)
         {
