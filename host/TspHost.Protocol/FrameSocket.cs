@@ -77,6 +77,30 @@ public sealed class FrameSocket : IDisposable
         return frame;
     }
 
+    /// <summary>
+    /// The next frame if it was received already (a whole frame in the buffer), without a system call;
+    /// null when the buffer holds no whole frame.
+    /// </summary>
+    /// <exception cref="ProtocolException">The buffered bytes are a malformed frame.</exception>
+    public Frame? ReceiveBuffered()
+    {
+        if (_end - _start < FrameHeader.Size)
+        {
+            return null;
+        }
+
+        FrameHeader.TryRead(_buffer.AsSpan(_start), out var header);
+        if (FrameCodec.CheckLength(header) is { } bad)
+        {
+            throw new ProtocolException(bad);
+        }
+
+        return _end - _start < header.Length ? null : Receive();
+    }
+
+    /// <summary>True when a frame is buffered, or the socket has bytes or an end of stream to read (does not block).</summary>
+    public bool Readable => _end > _start || _socket.Poll(0, SelectMode.SelectRead);
+
     /// <summary>Sends a request and reads frames until its reply; pushes that arrive first are handed to <paramref name="onPush"/>.</summary>
     /// <exception cref="ProtocolException">The reply is an error reply, or the connection closed first.</exception>
     public Frame Call(byte[] request, Action<Frame>? onPush = null)

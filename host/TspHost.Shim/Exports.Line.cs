@@ -165,7 +165,7 @@ internal static unsafe partial class Exports
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineCloseCall")]
     public static int LineCloseCall(nint hdCall) => Guard(0, () =>
-        Result(HostLink.Call(FrameType.LineCloseCall, w => w.Handle(hdCall)), 0)); // always succeeds: without a host the call is gone anyway
+        Result(HostLink.Call(FrameType.LineCloseCall, w => w.Handle(hdCall), deliverEarlierPushes: true), 0)); // always succeeds: without a host the call is gone anyway
 
     private static int CallRequest(uint requestId, FrameType type, Func<FrameWriter, FrameWriter> build) =>
         Async(requestId, Result(HostLink.Call(type, build), LineErrOperationFailed), phone: false);

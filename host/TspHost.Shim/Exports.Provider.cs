@@ -61,7 +61,7 @@ internal static unsafe partial class Exports
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerShutdown")]
     public static int ProviderShutdown(uint dwTSPIVersion, uint dwPermanentProviderID) => Guard(0, () =>
         // Always succeeds: without a host there is no session left to end.
-        HostLink.Call(FrameType.ProviderShutdown, w => w.U32(dwTSPIVersion).U32(dwPermanentProviderID))?.Reader().I32() ?? 0);
+        HostLink.Call(FrameType.ProviderShutdown, w => w.U32(dwTSPIVersion).U32(dwPermanentProviderID), deliverEarlierPushes: true)?.Reader().I32() ?? 0);
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerInstall")]
     public static int ProviderInstall(nint hwndOwner, uint dwPermanentProviderID) => Guard(LineErrNoDriver, () =>
@@ -172,7 +172,7 @@ internal static unsafe partial class Exports
             return 0;
         }
 
-        var result = Result(HostLink.Call(type, w => w.Handle(hdDevice)), 0);
+        var result = Result(HostLink.Call(type, w => w.Handle(hdDevice), deliverEarlierPushes: true), 0);
         TapiCallbacks.Closed(hdDevice);
         return result;
     }

@@ -5,8 +5,12 @@ namespace TspHost.Shim;
 
 /// <summary>
 /// The shim's one connection to the host. TAPI's threads send requests and block for their replies
-/// (bounded); a reader thread owns the socket's receiving side and hands replies to their waiters and
-/// pushes to the callback thread, which alone calls TAPI's callbacks, one at a time, in order.
+/// (bounded). A caller that finds nobody reading the socket reads it itself until its own reply
+/// comes (the leader), handing on the replies of other callers and the pushes it meets; otherwise
+/// it waits for whoever reads. While no caller reads, a watcher thread does, woken by epoll when
+/// bytes arrive: pushes reach TAPI when no call is in flight, and a single caller's round trip wakes
+/// one thread in the shim, not two. Pushes go to the callback thread, which alone calls TAPI's
+/// callbacks, one at a time, in order. Where there is no epoll the watcher is the only reader.
 /// When the host goes away every waiter fails at once, every request TAPI still waits for is
 /// completed with a failure, the open devices are reported out of service, and a reconnect loop
 /// waits for the host to come back, then asks TAPI to re-initialise.
@@ -15,14 +19,17 @@ internal static unsafe class HostLink
 {
     public const uint PermanentProviderIdUnknown = 0;
     private static readonly TimeSpan s_replyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_callbackTimeout = TimeSpan.FromSeconds(5); // a TAPI callback that blocks must not block a close for ever
     private static readonly TimeSpan s_reconnectInterval = TimeSpan.FromMilliseconds(100);
     private static readonly object s_gate = new();
     private static readonly object s_connecting = new(); // one handshake at a time: a second provider connection would be refused as busy
     private static readonly Dictionary<uint, Waiter> s_waiters = [];
     private static readonly Queue<Action> s_callbacks = new();
-    private static FrameSocket? s_socket;
+    private static Link? s_link;
     private static int s_sequence;
     private static Thread? s_callbackThread;
+    private static long s_callbacksPosted;
+    private static long s_callbacksDone;
     private static bool s_reconnecting;
 
     /// <summary>The provider ID the handshake names (the one TAPI gave last).</summary>
@@ -35,19 +42,22 @@ internal static unsafe class HostLink
         {
             lock (s_gate)
             {
-                return s_socket is not null;
+                return s_link is not null;
             }
         }
     }
 
     /// <summary>
     /// Sends a request built by <paramref name="build"/> and waits for its reply. Null when there is
-    /// no host (not running, gone, or not answering in time): the caller fails fast.
+    /// no host (not running, gone, or not answering in time): the caller fails fast. With
+    /// <paramref name="deliverEarlierPushes"/> (the closes), the pushes the host sent before the reply
+    /// reach TAPI before the call returns: the completions a close forces, and the last events of what
+    /// it closes, come before TAPI's close returns, never after.
     /// </summary>
-    public static Frame? Call(FrameType type, Func<FrameWriter, FrameWriter> build)
+    public static Frame? Call(FrameType type, Func<FrameWriter, FrameWriter> build, bool deliverEarlierPushes = false)
     {
-        var socket = EnsureConnected();
-        if (socket is null)
+        var link = EnsureConnected();
+        if (link is null)
         {
             return null;
         }
@@ -61,7 +71,7 @@ internal static unsafe class HostLink
 
         try
         {
-            socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).ToArray());
+            link.Socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).ToArray());
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -69,8 +79,13 @@ internal static unsafe class HostLink
             return null;
         }
 
-        var reply = waiter.Wait(s_replyTimeout);
+        var reply = link.TryLead(waiter) ? waiter.Reply : waiter.Wait(s_replyTimeout);
         Forget(sequence);
+        if (deliverEarlierPushes && reply is not null)
+        {
+            AwaitCallbacks(waiter.CallbacksBefore);
+        }
+
         if (reply is { IsError: true })
         {
             ShimLog.Message($"The host refused {type}: {ProtocolError.Read(reply)}");
@@ -86,6 +101,7 @@ internal static unsafe class HostLink
         lock (s_gate)
         {
             s_callbacks.Enqueue(callback);
+            s_callbacksPosted++;
             if (s_callbackThread is null)
             {
                 s_callbackThread = new Thread(CallbackLoop) { IsBackground = true, Name = "tsphost-shim callbacks" };
@@ -99,15 +115,15 @@ internal static unsafe class HostLink
     /// <summary>Sends a frame without waiting (the reply to LINE_NEWCALL).</summary>
     public static void SendQuietly(byte[] frame)
     {
-        FrameSocket? socket;
+        Link? link;
         lock (s_gate)
         {
-            socket = s_socket;
+            link = s_link;
         }
 
         try
         {
-            socket?.Send(frame);
+            link?.Socket.Send(frame);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -115,13 +131,13 @@ internal static unsafe class HostLink
         }
     }
 
-    private static FrameSocket? EnsureConnected()
+    private static Link? EnsureConnected()
     {
         lock (s_gate)
         {
-            if (s_socket is not null)
+            if (s_link is not null)
             {
-                return s_socket;
+                return s_link;
             }
 
             if (s_reconnecting)
@@ -133,15 +149,15 @@ internal static unsafe class HostLink
         return TryConnect();
     }
 
-    private static FrameSocket? TryConnect()
+    private static Link? TryConnect()
     {
         lock (s_connecting)
         {
             lock (s_gate)
             {
-                if (s_socket is not null)
+                if (s_link is not null)
                 {
-                    return s_socket; // another thread connected while this one waited
+                    return s_link; // another thread connected while this one waited
                 }
             }
 
@@ -149,7 +165,7 @@ internal static unsafe class HostLink
         }
     }
 
-    private static FrameSocket? Handshake()
+    private static Link? Handshake()
     {
         var path = SocketPath.Resolve();
         FrameSocket? socket = null;
@@ -164,7 +180,7 @@ internal static unsafe class HostLink
                 return null;
             }
 
-            socket.Socket.ReceiveTimeout = 0;
+            socket.Socket.ReceiveTimeout = (int)s_replyTimeout.TotalMilliseconds; // bounds a leader's wait for a host that stops answering
         }
         catch (Exception e) when (e is SocketException or ProtocolException or IOException)
         {
@@ -173,62 +189,53 @@ internal static unsafe class HostLink
             return null;
         }
 
+        var link = new Link(socket);
         lock (s_gate)
         {
-            s_socket = socket;
+            s_link = link;
         }
 
-        var reader = new Thread(() => ReadLoop(socket)) { IsBackground = true, Name = "tsphost-shim reader" };
-        reader.Start();
-        return socket;
+        new Thread(link.Watch) { IsBackground = true, Name = "tsphost-shim reader" }.Start();
+        return link;
     }
 
-    private static void ReadLoop(FrameSocket socket)
+    /// <summary>Hands a received frame on: a reply to its waiter, a push to the callback thread.</summary>
+    private static void Dispatch(Frame frame)
     {
-        try
+        if (frame.IsReply)
         {
-            while (socket.Receive() is { } frame)
+            Waiter? waiter;
+            long callbacksBefore;
+            lock (s_gate)
             {
-                if (frame.IsReply)
-                {
-                    Waiter? waiter;
-                    lock (s_gate)
-                    {
-                        s_waiters.TryGetValue(frame.Sequence, out waiter);
-                    }
-
-                    waiter?.Set(frame);
-                }
-                else if (frame.IsPush)
-                {
-                    Post(() => TapiCallbacks.Dispatch(frame));
-                }
+                s_waiters.TryGetValue(frame.Sequence, out waiter);
+                callbacksBefore = s_callbacksPosted;
             }
-        }
-        catch (Exception e) when (e is SocketException or ProtocolException or ObjectDisposedException or IOException)
-        {
-            ShimLog.Message($"The connection to the host failed: {e.Message}");
-        }
 
-        HostLost(socket);
+            waiter?.Set(frame, callbacksBefore);
+        }
+        else if (frame.IsPush)
+        {
+            Post(() => TapiCallbacks.Dispatch(frame));
+        }
     }
 
-    private static void HostLost(FrameSocket socket)
+    private static void HostLost(Link link)
     {
         Waiter[] waiters;
         lock (s_gate)
         {
-            if (s_socket != socket)
+            if (s_link != link)
             {
                 return;
             }
 
-            s_socket = null;
+            s_link = null;
             s_reconnecting = true;
             waiters = [.. s_waiters.Values];
         }
 
-        socket.Dispose();
+        link.Close();
         foreach (var waiter in waiters)
         {
             waiter.Set(null);
@@ -246,7 +253,7 @@ internal static unsafe class HostLink
             Thread.Sleep(s_reconnectInterval);
             lock (s_gate)
             {
-                s_reconnecting = false; // let TryConnect through; EnsureConnected still fails fast until s_socket is set
+                s_reconnecting = false; // let TryConnect through; EnsureConnected still fails fast until s_link is set
             }
 
             if (TryConnect() is not null)
@@ -286,6 +293,40 @@ internal static unsafe class HostLink
             {
                 ShimLog.Message($"A callback failed: {e.Message}");
             }
+
+            lock (s_gate)
+            {
+                s_callbacksDone++;
+                Monitor.PulseAll(s_gate);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the callback thread has run the first <paramref name="count"/> callbacks;
+    /// at once on the callback thread itself, which is running one of them.
+    /// </summary>
+    private static void AwaitCallbacks(long count)
+    {
+        if (Thread.CurrentThread == s_callbackThread)
+        {
+            return;
+        }
+
+        var deadline = Environment.TickCount64 + (long)s_callbackTimeout.TotalMilliseconds;
+        lock (s_gate)
+        {
+            while (s_callbacksDone < count)
+            {
+                var left = deadline - Environment.TickCount64;
+                if (left <= 0)
+                {
+                    ShimLog.Message($"TAPI's callbacks are {count - s_callbacksDone} behind after {s_callbackTimeout.TotalSeconds:0} s; returning without them");
+                    return;
+                }
+
+                Monitor.Wait(s_gate, (int)left);
+            }
         }
     }
 
@@ -297,14 +338,178 @@ internal static unsafe class HostLink
         }
     }
 
+    /// <summary>
+    /// One connection and who reads it. The read lock is held by whoever receives: a leading caller
+    /// or the watcher. The epoll watch is armed exactly while nobody holds it, so bytes that arrive
+    /// then wake the watcher, and bytes a leader is waiting for wake only the leader.
+    /// </summary>
+    private sealed class Link(FrameSocket socket)
+    {
+        private const int IdleCheckMilliseconds = 1000;
+        private readonly object _readLock = new();
+        private readonly Epoll? _epoll = Epoll.Supported ? Epoll.Create((int)socket.Socket.Handle) : null;
+        private volatile bool _closed;
+
+        public FrameSocket Socket { get; } = socket;
+
+        /// <summary>
+        /// Reads the socket until <paramref name="waiter"/> has its reply, when nobody else is reading;
+        /// false (nothing done) when someone is, and the caller waits for them to hand the reply on.
+        /// </summary>
+        public bool TryLead(Waiter waiter)
+        {
+            if (_epoll is null || !Monitor.TryEnter(_readLock))
+            {
+                return false;
+            }
+
+            try
+            {
+                _epoll.Disarm();
+                var deadline = Environment.TickCount64 + (long)s_replyTimeout.TotalMilliseconds;
+                while (!waiter.IsSet)
+                {
+                    if (Environment.TickCount64 > deadline)
+                    {
+                        waiter.Set(null);
+                        break;
+                    }
+
+                    if (!ReceiveOne())
+                    {
+                        break;
+                    }
+                }
+
+                DispatchBuffered();
+            }
+            finally
+            {
+                if (!_closed)
+                {
+                    _epoll.Arm();
+                }
+
+                Monitor.Exit(_readLock);
+            }
+
+            return true;
+        }
+
+        /// <summary>The watcher: reads whatever arrives while no caller leads (the only reader where there is no epoll).</summary>
+        public void Watch()
+        {
+            try
+            {
+                while (!_closed)
+                {
+                    if (_epoll is not null)
+                    {
+                        lock (_readLock)
+                        {
+                            _epoll.Arm(); // not while a leader reads: its reply must not wake this thread
+                        }
+
+                        if (!_epoll.Wait(IdleCheckMilliseconds))
+                        {
+                            continue;
+                        }
+                    }
+
+                    lock (_readLock)
+                    {
+                        // A leader may have taken the bytes that woke this thread: read only what is there.
+                        while (!_closed && (_epoll is null || Socket.Readable) && ReceiveOne())
+                        {
+                            DispatchBuffered();
+                        }
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // closed under the watcher
+            }
+            finally
+            {
+                _epoll?.Dispose();
+            }
+        }
+
+        /// <summary>Shuts the connection (the watcher sees it within its idle check).</summary>
+        public void Close()
+        {
+            _closed = true;
+            try
+            {
+                Socket.Socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // gone already
+            }
+
+            Socket.Dispose();
+        }
+
+        /// <summary>Receives and dispatches one frame; false when the connection is lost (reported once).</summary>
+        private bool ReceiveOne()
+        {
+            try
+            {
+                if (Socket.Receive() is { } frame)
+                {
+                    Dispatch(frame);
+                    return true;
+                }
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                return true; // nothing for a while: the caller checks its deadline
+            }
+            catch (Exception e) when (e is SocketException or ProtocolException or ObjectDisposedException or IOException)
+            {
+                ShimLog.Message($"The connection to the host failed: {e.Message}");
+            }
+
+            HostLost(this);
+            return false;
+        }
+
+        /// <summary>Dispatches the whole frames a large read left in the buffer: they would wake nobody.</summary>
+        private void DispatchBuffered()
+        {
+            try
+            {
+                while (Socket.ReceiveBuffered() is { } frame)
+                {
+                    Dispatch(frame);
+                }
+            }
+            catch (ProtocolException e)
+            {
+                ShimLog.Message($"The connection to the host failed: {e.Message}");
+                HostLost(this);
+            }
+        }
+    }
+
     private sealed class Waiter
     {
         private readonly ManualResetEventSlim _done = new();
         private Frame? _reply;
 
-        public void Set(Frame? reply)
+        public bool IsSet => _done.IsSet;
+
+        public Frame? Reply => _reply;
+
+        /// <summary>How many callbacks were queued when the reply came: those are the pushes sent before it.</summary>
+        public long CallbacksBefore { get; private set; }
+
+        public void Set(Frame? reply, long callbacksBefore = 0)
         {
             _reply = reply;
+            CallbacksBefore = callbacksBefore;
             _done.Set();
         }
 

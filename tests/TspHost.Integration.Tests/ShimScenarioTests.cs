@@ -14,49 +14,37 @@ public sealed class ShimScenarioTests
     [Trait("Rule", "R14")]
     public async Task R13_R14_Lifecycle_ConfigureAndRemoveDuringASession_AreDeferred_AndClientsReinitialise()
     {
-        await using var host = await HostProcess.StartAsync(s_fastExchange);
-
-        var output = await TapiSim.RunAsync("lifecycle", host.SocketPath);
-
-        Assert.Contains("providerInit before providerInstall refused", output, StringComparison.Ordinal);
-        Assert.Contains("LINEDEVSTATE_REINIT after providerConfig (R14)", output, StringComparison.Ordinal);
-        Assert.Contains("the second session has 3 lines (R13, R14)", output, StringComparison.Ordinal);
-        Assert.Contains("providerInit after the deferred providerRemove is refused", output, StringComparison.Ordinal);
+        await RunScenarioAsync("lifecycle", s_fastExchange,
+            "providerInit before providerInstall refused",
+            "LINEDEVSTATE_REINIT after providerConfig (R14)",
+            "the second session has 3 lines (R13, R14)",
+            "providerInit after the deferred providerRemove is refused");
     }
 
     [Fact]
     [Trait("Rule", "R10")]
     public async Task R10_IncomingCall_LineNewCallComesFirst_AndLaterEventsCarryTapisHandle()
     {
-        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>(s_fastExchange) { ["IncomingCalls"] = "1500:line-1:5551234:Alice" });
-
-        var output = await TapiSim.RunAsync("incoming", host.SocketPath);
-
-        Assert.Contains("LINE_NEWCALL came first, then LINE_CALLSTATE OFFERING with TAPI's htCall (R10)", output, StringComparison.Ordinal);
-        Assert.Contains("caller 5551234", output, StringComparison.Ordinal);
+        await RunScenarioAsync("incoming", new Dictionary<string, string>(s_fastExchange) { ["IncomingCalls"] = "1500:line-1:5551234:Alice" },
+            "LINE_NEWCALL came first, then LINE_CALLSTATE OFFERING with TAPI's htCall (R10)",
+            "caller 5551234");
     }
 
     [Fact]
     [Trait("Rule", "R10")]
     public async Task R10_LineNewCallRefusedByTapi_TheCallIsDropped_AndNothingMoreIsSentForIt()
     {
-        await using var host = await HostProcess.StartAsync(new Dictionary<string, string>(s_fastExchange) { ["IncomingCalls"] = "1500:line-1:5551234:Alice" });
-
-        var output = await TapiSim.RunAsync("refused", host.SocketPath);
-
-        Assert.Contains("nothing more was sent for the refused call (R10)", output, StringComparison.Ordinal);
+        await RunScenarioAsync("refused", new Dictionary<string, string>(s_fastExchange) { ["IncomingCalls"] = "1500:line-1:5551234:Alice" },
+            "nothing more was sent for the refused call (R10)");
     }
 
     [Fact]
     [Trait("Rule", "R9")]
     public async Task R9_TransferAndConference_ThroughTheShim_AndClosingTheLineEndsItsCalls()
     {
-        await using var host = await HostProcess.StartAsync(s_fastExchange);
-
-        var output = await TapiSim.RunAsync("transfer", host.SocketPath);
-
-        Assert.Contains("IDLE (transferred)", output, StringComparison.Ordinal);
-        Assert.Contains("CONFERENCED (initial call)", output, StringComparison.Ordinal);
+        await RunScenarioAsync("transfer", s_fastExchange,
+            "IDLE (transferred)",
+            "CONFERENCED (initial call)");
     }
 
     [Fact]
@@ -64,12 +52,18 @@ public sealed class ShimScenarioTests
     [Trait("Rule", "R9")]
     public async Task R6_CloseWithRequestsInFlight_CompletesEveryRequestOnceBeforeItReturns()
     {
-        await using var host = await HostProcess.StartAsync(s_fastExchange);
+        await RunScenarioAsync("pending", s_fastExchange,
+            "every request completed exactly once before lineClose returned (R6)",
+            "no message for the line or its calls after lineClose (R9)");
+    }
 
-        var output = await TapiSim.RunAsync("pending", host.SocketPath);
-
-        Assert.Contains("every request completed exactly once before lineClose returned (R6)", output, StringComparison.Ordinal);
-        Assert.Contains("no message for the line or its calls after lineClose (R9)", output, StringComparison.Ordinal);
+    [Fact]
+    [Trait("Rule", "R6")]
+    public async Task R6_ManyTapiThreadsAtOnce_EachGetsItsOwnReply_WhilePushesForAnotherLineArrive()
+    {
+        await RunScenarioAsync("concurrent", s_fastExchange,
+            "every reply reached its caller, every push reached TAPI",
+            "asynchronous requests completed exactly once (R6)");
     }
 
     [Fact]
@@ -120,5 +114,18 @@ public sealed class ShimScenarioTests
         var output = await TapiSim.RunAsync("nohost", socket);
 
         Assert.Contains("without a host every call failed fast", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a tapisim scenario against a fresh host serving <paramref name="exchange"/> and checks its output holds every line of <paramref name="expected"/>.</summary>
+    private static async Task RunScenarioAsync(string scenario, IReadOnlyDictionary<string, string> exchange, params string[] expected)
+    {
+        await using var host = await HostProcess.StartAsync(exchange);
+
+        var output = await TapiSim.RunAsync(scenario, host.SocketPath);
+
+        foreach (var line in expected)
+        {
+            Assert.Contains(line, output, StringComparison.Ordinal);
+        }
     }
 }

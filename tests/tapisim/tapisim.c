@@ -68,7 +68,7 @@ static int g_count;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_changed = PTHREAD_COND_INITIALIZER;
 static int g_inside;                 /* callbacks running right now: must never exceed 1 */
-static pthread_t g_main;
+static _Thread_local int t_tapi_caller;  /* set on the threads that call TSPI functions: a callback must never run on one */
 static uintptr_t g_next_htcall = 0x9000;
 static DWORD g_next_request = 1000;
 static const char *g_scenario = "";
@@ -105,7 +105,7 @@ static void ok(const char *format, ...) {
 #define EXPECT_RESULT(got, want, what) do { LONG g_ = (got); if (g_ != (LONG)(want)) fail("%s returned 0x%08X, expected 0x%08X", what, (unsigned)g_, (unsigned)(want)); ok("%s -> 0x%08X", what, (unsigned)g_); } while (0)
 
 static void record(event_t e) {
-    if (pthread_equal(pthread_self(), g_main)) fail("a callback ran on the thread that called the TSPI function (re-entrant)");
+    if (t_tapi_caller) fail("a callback ran on a thread that calls TSPI functions (re-entrant)");
     pthread_mutex_lock(&g_lock);
     if (++g_inside > 1) { pthread_mutex_unlock(&g_lock); fail("two callbacks ran at once"); }
     if (g_count < MAX_EVENTS) g_events[g_count++] = e;
@@ -762,10 +762,80 @@ static void scenario_nohost(void) {
     ok("without a host every call failed fast (%ld ms)", now_ms() - started);
 }
 
+/* Many TAPI threads call at once while the exchange pushes events for another line: every reply
+ * must reach the thread that asked (the shim lets one caller read for all), and every push TAPI. */
+#define CONCURRENT_THREADS 8
+#define CONCURRENT_MIN_CALLS 2000
+typedef struct { HDRVCALL call; int index; long calls; char error[200]; } worker_t;
+static volatile int g_workers_stop;
+
+static void *concurrent_worker(void *arg) {
+    worker_t *w = arg;
+    t_tapi_caller = 1;
+    for (w->calls = 0; !w->error[0] && (w->calls < CONCURRENT_MIN_CALLS || !__atomic_load_n(&g_workers_stop, __ATOMIC_ACQUIRE)); w->calls++) {
+        if ((w->calls + w->index) % 2 == 0) {
+            LINECALLSTATUS status;
+            memset(&status, 0, sizeof status);
+            status.dwTotalSize = sizeof status;
+            LONG r = TSPI_lineGetCallStatus(w->call, &status);
+            if (r != 0 || status.dwCallState != LINECALLSTATE_CONNECTED || status.dwUsedSize != sizeof status)
+                snprintf(w->error, sizeof w->error, "thread %d, call %ld: lineGetCallStatus returned 0x%08X, state 0x%X, used %u",
+                         w->index, w->calls, (unsigned)r, status.dwCallState, status.dwUsedSize);
+        } else {
+            union { LINECALLINFO info; char bytes[2048]; } info;
+            memset(&info, 0, sizeof info);
+            info.info.dwTotalSize = sizeof info;
+            LONG r = TSPI_lineGetCallInfo(w->call, &info.info);
+            char called[64] = "";
+            if (r == 0) narrow_at(&info, info.info.dwCalledIDSize, info.info.dwCalledIDOffset, called, sizeof called);
+            if (r != 0 || strcmp(called, "5550100") != 0)
+                snprintf(w->error, sizeof w->error, "thread %d, call %ld: lineGetCallInfo returned 0x%08X, called ID '%s'", w->index, w->calls, (unsigned)r, called);
+        }
+    }
+    return NULL;
+}
+
+static void scenario_concurrent(void) {
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
+    HDRVLINE hdLine2 = open_line(1, HT_LINE0 + 1);
+    HTAPICALL htCall = next_htcall();
+    HDRVCALL hdCall = make_connected_call(hdLine, htCall, "5550100");
+
+    worker_t workers[CONCURRENT_THREADS];
+    pthread_t threads[CONCURRENT_THREADS];
+    long started = now_ms();
+    for (int i = 0; i < CONCURRENT_THREADS; i++) {
+        workers[i] = (worker_t){ hdCall, i, 0, "" };
+        EXPECT(pthread_create(&threads[i], NULL, concurrent_worker, &workers[i]) == 0, "pthread_create");
+    }
+    /* Meanwhile, on the other line: calls made and dropped, so completions and call states are pushed while the workers' replies come. */
+    for (int round = 0; round < 3; round++) {
+        HTAPICALL ht = next_htcall();
+        HDRVCALL hd = make_connected_call(hdLine2, ht, "5550101");
+        drop_and_close(hd, ht);
+    }
+    __atomic_store_n(&g_workers_stop, 1, __ATOMIC_RELEASE);
+    long calls = 0;
+    for (int i = 0; i < CONCURRENT_THREADS; i++) {
+        EXPECT(pthread_join(threads[i], NULL) == 0, "pthread_join");
+        EXPECT(!workers[i].error[0], "%s", workers[i].error);
+        calls += workers[i].calls;
+    }
+    ok("%d threads made %ld calls while 3 calls were made and dropped on another line: every reply reached its caller, every push reached TAPI (%ld ms)",
+       CONCURRENT_THREADS, calls, now_ms() - started);
+
+    drop_and_close(hdCall, htCall);
+    EXPECT_RESULT(TSPI_lineClose(hdLine2), 0, "lineClose(line 1)");
+    EXPECT_RESULT(TSPI_lineClose(hdLine), 0, "lineClose(line 0)");
+    EXPECT_RESULT(TSPI_providerShutdown(s.version, PROVIDER_ID), 0, "providerShutdown");
+    expect_exactly_once();
+}
+
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|nohost>\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|nohost|concurrent>\n"); return 2; }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    g_main = pthread_self();
+    t_tapi_caller = 1;
     g_scenario = argv[2];
     load(argv[1]);
     if (strcmp(g_scenario, "lifecycle") == 0) scenario_lifecycle();
@@ -775,6 +845,7 @@ int main(int argc, char **argv) {
     else if (strcmp(g_scenario, "pending") == 0) scenario_pending();
     else if (strcmp(g_scenario, "hostkill") == 0) scenario_hostkill();
     else if (strcmp(g_scenario, "nohost") == 0) scenario_nohost();
+    else if (strcmp(g_scenario, "concurrent") == 0) scenario_concurrent();
     else { fprintf(stderr, "tapisim: unknown scenario %s\n", g_scenario); return 2; }
     printf("PASS %s\n", g_scenario);
     fflush(stdout);
