@@ -1,6 +1,7 @@
 /* tapisim: the TAPI service's side of the TSPI, as far as tapisim needs it.
- * Types and structures follow tapi.h / tspi.h: DWORD is 32-bit unsigned, handles and DWORD_PTR are
- * pointer-sized, strings are UTF-16 (WCHAR), and tapi.h packs its structures to 1-byte boundaries. */
+ * Types and structures follow tapi.h / tspi.h: DWORD is 32-bit unsigned, the TSPI handles and
+ * DWORD_PTR are pointer-sized, the HLINE in LINECALLINFO is a DWORD (tapi.h's DECLARE_OPAQUE32),
+ * strings are UTF-16 (WCHAR), and tapi.h packs its structures to 1-byte boundaries. */
 #ifndef TAPISIM_H
 #define TAPISIM_H
 
@@ -11,6 +12,7 @@ typedef int32_t LONG;
 typedef uintptr_t DWORD_PTR;
 typedef uint16_t WCHAR;
 typedef void *HANDLE_T;
+typedef DWORD HLINE;
 typedef uintptr_t HDRVLINE, HDRVCALL, HDRVPHONE, HTAPILINE, HTAPICALL, HTAPIPHONE, HPROVIDER;
 
 typedef void (*LINEEVENT)(HTAPILINE htLine, HTAPICALL htCall, DWORD dwMsg, DWORD_PTR dwParam1, DWORD_PTR dwParam2, DWORD_PTR dwParam3);
@@ -58,7 +60,7 @@ typedef struct lineaddresscaps_tag {
 
 typedef struct linecallinfo_tag {
     DWORD dwTotalSize, dwNeededSize, dwUsedSize;
-    HANDLE_T hLine;
+    HLINE hLine;
     DWORD dwLineDeviceID, dwAddressID, dwBearerMode, dwRate, dwMediaMode, dwAppSpecific, dwCallID, dwRelatedCallID, dwCallParamFlags, dwCallStates;
     DWORD dwMonitorDigitModes, dwMonitorMediaModes;
     LINEDIALPARAMS DialParams;
