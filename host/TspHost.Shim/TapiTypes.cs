@@ -5,7 +5,8 @@ namespace TspHost.Shim;
 // TAPI's variable-size structures as tapi.h lays them out: packed to 1-byte boundaries, and the
 // application-side handles in them (HLINE, HCALL...) are DWORDs even on 64-bit Windows. Fields the
 // host has nothing for stay zero. Each structure's fixed part grows with the interface version;
-// FixedSize gives the part a caller of that version must provide.
+// FixedSize gives the part a caller of that version must provide. TapiLayoutTests compiles these
+// layouts against the Windows tapi.h that mingw-w64 ships.
 
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 internal struct VarHeader
