@@ -14,13 +14,16 @@ say() { printf '\n== %s\n' "$*"; }
 # library name (lib*.so*) that the dynamic linker knows.
 require_packages() {
     local missing=()
-    local pair
+    local pair libraries
     for pair in "$@"; do
         local probe=${pair%%=*} package=${pair#*=}
         if [[ $probe == /* ]]; then
             [[ -e $probe ]] || missing+=("$package")
         elif [[ $probe == lib*.so* ]]; then
-            ldconfig -p 2>/dev/null | grep -q " $probe " || missing+=("$package")
+            # ldconfig -p lists "<tab>NAME (abi) => path". Read once into a variable: piped into
+            # grep -q, ldconfig can be killed by SIGPIPE, which pipefail counts as a failure.
+            [[ -n ${libraries+set} ]] || libraries=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)
+            grep -qF $'\t'"$probe (" <<<"$libraries" || missing+=("$package")
         else
             command -v "$probe" >/dev/null 2>&1 || missing+=("$package")
         fi
