@@ -14,13 +14,16 @@ say() { printf '\n== %s\n' "$*"; }
 # library name (lib*.so*) that the dynamic linker knows.
 require_packages() {
     local missing=()
-    local pair
+    local pair libraries
     for pair in "$@"; do
         local probe=${pair%%=*} package=${pair#*=}
         if [[ $probe == /* ]]; then
             [[ -e $probe ]] || missing+=("$package")
         elif [[ $probe == lib*.so* ]]; then
-            ldconfig -p 2>/dev/null | grep -q " $probe " || missing+=("$package")
+            # ldconfig -p lists "<tab>NAME (abi) => path". Read once into a variable: piped into
+            # grep -q, ldconfig can be killed by SIGPIPE, which pipefail counts as a failure.
+            [[ -n ${libraries+set} ]] || libraries=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)
+            grep -qF $'\t'"$probe (" <<<"$libraries" || missing+=("$package")
         else
             command -v "$probe" >/dev/null 2>&1 || missing+=("$package")
         fi
@@ -42,10 +45,13 @@ require_packages() {
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK (dotnet) is not on PATH; see global.json for the version." >&2; exit 1; }
 
 # gcc compiles tests/tapisim, the C program that loads the Native AOT shim (whose link step also
-# uses it). The UsbHandset device tests fake a handset with umockdev (sysfs and /dev through
-# LD_PRELOAD) and drive the libusb transport against it.
+# uses it). mingw-w64's gcc for x86_64 Windows, with its Windows headers, compiles the shim's TAPI
+# structure layouts and TSPI signatures against tapi.h and tspi.h (TapiLayoutTests). The UsbHandset
+# device tests fake a handset with umockdev (sysfs and /dev through LD_PRELOAD) and drive the
+# libusb transport against it.
 require_packages \
     gcc=gcc \
+    x86_64-w64-mingw32-gcc=gcc-mingw-w64-x86-64 \
     umockdev-run=umockdev \
     libumockdev.so.0=libumockdev0 \
     libumockdev-preload.so.0=libumockdev0 \

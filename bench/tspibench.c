@@ -9,14 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static LONG (*TSPI_providerEnumDevices)(DWORD, DWORD *, DWORD *, HPROVIDER, LINEEVENT, PHONEEVENT);
-static LONG (*TSPI_providerInit)(DWORD, DWORD, DWORD, DWORD, DWORD_PTR, DWORD_PTR, ASYNC_COMPLETION, DWORD *);
-static LONG (*TSPI_providerShutdown)(DWORD, DWORD);
-static LONG (*TSPI_providerInstall)(HANDLE_T, DWORD);
-static LONG (*TSPI_lineNegotiateTSPIVersion)(DWORD, DWORD, DWORD, DWORD *);
-static LONG (*TSPI_lineOpen)(DWORD, HTAPILINE, HDRVLINE *, DWORD, LINEEVENT);
-static LONG (*TSPI_lineGetCallStatus)(HDRVCALL, LINECALLSTATUS *);
-static LONG (*TSPI_lineMakeCall)(DWORD, HDRVLINE, HTAPICALL, HDRVCALL *, const WCHAR *, DWORD, void *);
+static TSPI_providerEnumDevices_fn *TSPI_providerEnumDevices;
+static TSPI_providerInit_fn *TSPI_providerInit;
+static TSPI_providerShutdown_fn *TSPI_providerShutdown;
+static TSPI_providerInstall_fn *TSPI_providerInstall;
+static TSPI_lineNegotiateTSPIVersion_fn *TSPI_lineNegotiateTSPIVersion;
+static TSPI_lineOpen_fn *TSPI_lineOpen;
+static TSPI_lineGetCallStatus_fn *TSPI_lineGetCallStatus;
+static TSPI_lineMakeCall_fn *TSPI_lineMakeCall;
 
 static volatile DWORD g_state;
 static void on_completion(DWORD request, LONG result) { (void)request; (void)result; }

@@ -2,9 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace TspHost.Shim;
 
-// TAPI's variable-size structures as tapi.h lays them out (packed to 1-byte boundaries, handles
-// pointer-sized). Fields the host has nothing for stay zero. Each structure's fixed part grows
-// with the interface version; FixedSize gives the part a caller of that version must provide.
+// TAPI's variable-size structures as tapi.h lays them out: packed to 1-byte boundaries, and the
+// application-side handles in them (HLINE, HCALL...) are DWORDs even on 64-bit Windows. Fields the
+// host has nothing for stay zero. Each structure's fixed part grows with the interface version;
+// FixedSize gives the part a caller of that version must provide. TapiLayoutTests compiles these
+// layouts against the Windows tapi.h that mingw-w64 ships.
 
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 internal struct VarHeader
@@ -74,7 +76,7 @@ internal struct LineAddressCaps
 internal unsafe struct LineCallInfo
 {
     public VarHeader Header;
-    public nint HLine;
+    public uint HLine; // HLINE: tapi.h's DECLARE_OPAQUE32, 4 bytes on x64 too
     public uint LineDeviceId, AddressId, BearerMode, Rate, MediaMode, AppSpecific, CallId, RelatedCallId, CallParamFlags, CallStates;
     public uint MonitorDigitModes, MonitorMediaModes;
     public DialParams DialParams;

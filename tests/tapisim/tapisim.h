@@ -1,6 +1,10 @@
 /* tapisim: the TAPI service's side of the TSPI, as far as tapisim needs it.
- * Types and structures follow tapi.h / tspi.h: DWORD is 32-bit unsigned, handles and DWORD_PTR are
- * pointer-sized, strings are UTF-16 (WCHAR), and tapi.h packs its structures to 1-byte boundaries. */
+ * Types and structures follow tapi.h / tspi.h with their names: DWORD is 32-bit unsigned, the
+ * TSPI handles and DWORD_PTR are pointer-sized, the HLINE in LINECALLINFO is a DWORD (tapi.h's
+ * DECLARE_OPAQUE32), strings are UTF-16 (WCHAR), and tapi.h packs its structures to 1-byte
+ * boundaries. TapiLayoutTests compiles the structures and the TSPI_*_fn prototypes below against
+ * the shim's declarations, which it also compiles against the Windows tapi.h and tspi.h of
+ * mingw-w64. */
 #ifndef TAPISIM_H
 #define TAPISIM_H
 
@@ -10,8 +14,10 @@ typedef uint32_t DWORD;
 typedef int32_t LONG;
 typedef uintptr_t DWORD_PTR;
 typedef uint16_t WCHAR;
-typedef void *HANDLE_T;
+typedef void *HWND;
+typedef DWORD HLINE;
 typedef uintptr_t HDRVLINE, HDRVCALL, HDRVPHONE, HTAPILINE, HTAPICALL, HTAPIPHONE, HPROVIDER;
+typedef struct linecallparams_tag LINECALLPARAMS; /* tapisim passes none */
 
 typedef void (*LINEEVENT)(HTAPILINE htLine, HTAPICALL htCall, DWORD dwMsg, DWORD_PTR dwParam1, DWORD_PTR dwParam2, DWORD_PTR dwParam3);
 typedef void (*PHONEEVENT)(HTAPIPHONE htPhone, DWORD dwMsg, DWORD_PTR dwParam1, DWORD_PTR dwParam2, DWORD_PTR dwParam3);
@@ -19,8 +25,8 @@ typedef void (*ASYNC_COMPLETION)(DWORD dwRequestID, LONG lResult);
 
 #pragma pack(push, 1)
 typedef struct { DWORD dwDialPause, dwDialSpeed, dwDigitDuration, dwWaitForDialtone; } LINEDIALPARAMS;
-typedef struct { uint8_t bytes[16]; } GUID_T;
-typedef struct { uint16_t wYear, wMonth, wDayOfWeek, wDay, wHour, wMinute, wSecond, wMilliseconds; } SYSTEMTIME_T;
+typedef struct { uint8_t bytes[16]; } GUID;
+typedef struct { uint16_t wYear, wMonth, wDayOfWeek, wDay, wHour, wMinute, wSecond, wMilliseconds; } SYSTEMTIME;
 
 typedef struct linedevcaps_tag {
     DWORD dwTotalSize, dwNeededSize, dwUsedSize;
@@ -36,9 +42,9 @@ typedef struct linedevcaps_tag {
     DWORD dwNumTerminals, dwTerminalCapsSize, dwTerminalCapsOffset, dwTerminalTextEntrySize, dwTerminalTextSize, dwTerminalTextOffset;
     DWORD dwDevSpecificSize, dwDevSpecificOffset, dwLineFeatures;
     DWORD dwSettableDevStatus, dwDeviceClassesSize, dwDeviceClassesOffset;
-    GUID_T PermanentLineGuid;
+    GUID PermanentLineGuid;
     DWORD dwAddressTypes;
-    GUID_T ProtocolGuid;
+    GUID ProtocolGuid;
     DWORD dwAvailableTracking;
 } LINEDEVCAPS;
 
@@ -58,7 +64,7 @@ typedef struct lineaddresscaps_tag {
 
 typedef struct linecallinfo_tag {
     DWORD dwTotalSize, dwNeededSize, dwUsedSize;
-    HANDLE_T hLine;
+    HLINE hLine;
     DWORD dwLineDeviceID, dwAddressID, dwBearerMode, dwRate, dwMediaMode, dwAppSpecific, dwCallID, dwRelatedCallID, dwCallParamFlags, dwCallStates;
     DWORD dwMonitorDigitModes, dwMonitorMediaModes;
     LINEDIALPARAMS DialParams;
@@ -80,7 +86,7 @@ typedef struct linecallstatus_tag {
     DWORD dwTotalSize, dwNeededSize, dwUsedSize;
     DWORD dwCallState, dwCallStateMode, dwCallPrivilege, dwCallFeatures, dwDevSpecificSize, dwDevSpecificOffset;
     DWORD dwCallFeatures2;
-    SYSTEMTIME_T tStateEntryTime;
+    SYSTEMTIME tStateEntryTime;
 } LINECALLSTATUS;
 
 typedef struct phonecaps_tag {
@@ -93,9 +99,48 @@ typedef struct phonecaps_tag {
     DWORD dwDeviceClassesSize, dwDeviceClassesOffset, dwPhoneFeatures;
     DWORD dwSettableHandsetHookSwitchModes, dwSettableSpeakerHookSwitchModes, dwSettableHeadsetHookSwitchModes;
     DWORD dwMonitoredHandsetHookSwitchModes, dwMonitoredSpeakerHookSwitchModes, dwMonitoredHeadsetHookSwitchModes;
-    GUID_T PermanentPhoneGuid;
+    GUID PermanentPhoneGuid;
 } PHONECAPS;
 #pragma pack(pop)
+
+/* The shim's TSPI exports with tspi.h's signatures; tapisim and bench/tspibench look them up by name
+ * (dlsym) as TAPI does. */
+typedef LONG TSPI_providerEnumDevices_fn(DWORD, DWORD *, DWORD *, HPROVIDER, LINEEVENT, PHONEEVENT);
+typedef LONG TSPI_providerInit_fn(DWORD, DWORD, DWORD, DWORD, DWORD_PTR, DWORD_PTR, ASYNC_COMPLETION, DWORD *);
+typedef LONG TSPI_providerShutdown_fn(DWORD, DWORD);
+typedef LONG TSPI_providerInstall_fn(HWND, DWORD);
+typedef LONG TSPI_providerConfig_fn(HWND, DWORD);
+typedef LONG TSPI_providerRemove_fn(HWND, DWORD);
+typedef LONG TSPI_providerCreateLineDevice_fn(DWORD_PTR, DWORD);
+typedef LONG TSPI_providerCreatePhoneDevice_fn(DWORD_PTR, DWORD);
+typedef LONG TSPI_lineNegotiateTSPIVersion_fn(DWORD, DWORD, DWORD, DWORD *);
+typedef LONG TSPI_lineNegotiateExtVersion_fn(DWORD, DWORD, DWORD, DWORD, DWORD *);
+typedef LONG TSPI_lineSelectExtVersion_fn(HDRVLINE, DWORD);
+typedef LONG TSPI_lineOpen_fn(DWORD, HTAPILINE, HDRVLINE *, DWORD, LINEEVENT);
+typedef LONG TSPI_lineClose_fn(HDRVLINE);
+typedef LONG TSPI_lineGetDevCaps_fn(DWORD, DWORD, DWORD, LINEDEVCAPS *);
+typedef LONG TSPI_lineGetAddressCaps_fn(DWORD, DWORD, DWORD, DWORD, LINEADDRESSCAPS *);
+typedef LONG TSPI_lineGetCallInfo_fn(HDRVCALL, LINECALLINFO *);
+typedef LONG TSPI_lineGetCallStatus_fn(HDRVCALL, LINECALLSTATUS *);
+typedef LONG TSPI_lineMakeCall_fn(DWORD, HDRVLINE, HTAPICALL, HDRVCALL *, const WCHAR *, DWORD, LINECALLPARAMS *);
+typedef LONG TSPI_lineDial_fn(DWORD, HDRVCALL, const WCHAR *, DWORD);
+typedef LONG TSPI_lineAnswer_fn(DWORD, HDRVCALL, const char *, DWORD);
+typedef LONG TSPI_lineDrop_fn(DWORD, HDRVCALL, const char *, DWORD);
+typedef LONG TSPI_lineHold_fn(DWORD, HDRVCALL);
+typedef LONG TSPI_lineUnhold_fn(DWORD, HDRVCALL);
+typedef LONG TSPI_lineSetupTransfer_fn(DWORD, HDRVCALL, HTAPICALL, HDRVCALL *, LINECALLPARAMS *);
+typedef LONG TSPI_lineCompleteTransfer_fn(DWORD, HDRVCALL, HDRVCALL, HTAPICALL, HDRVCALL *, DWORD);
+typedef LONG TSPI_lineSetupConference_fn(DWORD, HDRVCALL, HDRVLINE, HTAPICALL, HDRVCALL *, HTAPICALL, HDRVCALL *, DWORD, LINECALLPARAMS *);
+typedef LONG TSPI_lineCloseCall_fn(HDRVCALL);
+typedef LONG TSPI_phoneNegotiateTSPIVersion_fn(DWORD, DWORD, DWORD, DWORD *);
+typedef LONG TSPI_phoneOpen_fn(DWORD, HTAPIPHONE, HDRVPHONE *, DWORD, PHONEEVENT);
+typedef LONG TSPI_phoneClose_fn(HDRVPHONE);
+typedef LONG TSPI_phoneGetDevCaps_fn(DWORD, DWORD, DWORD, PHONECAPS *);
+typedef LONG TSPI_phoneGetHookSwitch_fn(HDRVPHONE, DWORD *);
+typedef LONG TSPI_phoneSetHookSwitch_fn(DWORD, HDRVPHONE, DWORD, DWORD);
+typedef LONG TSPI_phoneSetRing_fn(DWORD, HDRVPHONE, DWORD, DWORD);
+typedef LONG TSPI_phoneGetRing_fn(HDRVPHONE, DWORD *, DWORD *);
+typedef LONG TSPI_phoneSetLamp_fn(DWORD, HDRVPHONE, DWORD, DWORD);
 
 #define INITIALIZE_NEGOTIATION 0xFFFFFFFFu
 #define TAPI_2_0 0x00020000u
