@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using TspHost.Protocol;
 
@@ -23,13 +24,14 @@ internal static unsafe class HostLink
     private static readonly TimeSpan s_reconnectInterval = TimeSpan.FromMilliseconds(100);
     private static readonly object s_gate = new();
     private static readonly object s_connecting = new(); // one handshake at a time: a second provider connection would be refused as busy
-    private static readonly Dictionary<uint, Waiter> s_waiters = [];
+    private static readonly ConcurrentDictionary<uint, Waiter> s_waiters = new();
     private static readonly Queue<Action> s_callbacks = new();
     private static Link? s_link;
     private static int s_sequence;
     private static Thread? s_callbackThread;
     private static long s_callbacksPosted;
     private static long s_callbacksDone;
+    private static int s_unanswered; // requests sent whose reply has not been handed on: while any, the watcher keeps reading
     private static bool s_reconnecting;
 
     /// <summary>The provider ID the handshake names (the one TAPI gave last).</summary>
@@ -64,22 +66,31 @@ internal static unsafe class HostLink
 
         var sequence = (uint)Interlocked.Increment(ref s_sequence);
         var waiter = new Waiter();
-        lock (s_gate)
-        {
-            s_waiters[sequence] = waiter;
-        }
+        s_waiters[sequence] = waiter;
 
+        // Lead before sending: a reply that came before the watcher was disarmed would wake it for nothing.
+        Interlocked.Increment(ref s_unanswered);
+        var leading = link.TryBeginLead();
         try
         {
             link.Socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).ToArray());
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            if (leading)
+            {
+                link.EndLead();
+            }
+
             Forget(sequence);
+            waiter.Answered();
+            ShimLog.Message($"Could not send {type} to the host: {e.Message}");
+            HostLost(link); // the connection is broken: every caller waiting on it fails now, not after the reply timeout
             return null;
         }
 
-        var reply = link.TryLead(waiter) ? waiter.Reply : waiter.Wait(s_replyTimeout);
+        var reply = leading ? link.Lead(waiter) : waiter.Wait(s_replyTimeout);
+        waiter.Answered();
         Forget(sequence);
         if (deliverEarlierPushes && reply is not null)
         {
@@ -101,7 +112,7 @@ internal static unsafe class HostLink
         lock (s_gate)
         {
             s_callbacks.Enqueue(callback);
-            s_callbacksPosted++;
+            Volatile.Write(ref s_callbacksPosted, s_callbacksPosted + 1);
             if (s_callbackThread is null)
             {
                 s_callbackThread = new Thread(CallbackLoop) { IsBackground = true, Name = "tsphost-shim callbacks" };
@@ -204,15 +215,12 @@ internal static unsafe class HostLink
     {
         if (frame.IsReply)
         {
-            Waiter? waiter;
-            long callbacksBefore;
-            lock (s_gate)
+            // The pushes before this reply were posted by this thread already: the count covers them.
+            if (s_waiters.TryGetValue(frame.Sequence, out var waiter))
             {
-                s_waiters.TryGetValue(frame.Sequence, out waiter);
-                callbacksBefore = s_callbacksPosted;
+                waiter.Answered();
+                waiter.Set(frame, Volatile.Read(ref s_callbacksPosted));
             }
-
-            waiter?.Set(frame, callbacksBefore);
         }
         else if (frame.IsPush)
         {
@@ -222,7 +230,6 @@ internal static unsafe class HostLink
 
     private static void HostLost(Link link)
     {
-        Waiter[] waiters;
         lock (s_gate)
         {
             if (s_link != link)
@@ -232,11 +239,11 @@ internal static unsafe class HostLink
 
             s_link = null;
             s_reconnecting = true;
-            waiters = [.. s_waiters.Values];
         }
 
+        // After the close: a caller that registers later finds the socket closed when it sends.
         link.Close();
-        foreach (var waiter in waiters)
+        foreach (var waiter in s_waiters.Values)
         {
             waiter.Set(null);
         }
@@ -330,13 +337,7 @@ internal static unsafe class HostLink
         }
     }
 
-    private static void Forget(uint sequence)
-    {
-        lock (s_gate)
-        {
-            s_waiters.Remove(sequence);
-        }
-    }
+    private static void Forget(uint sequence) => s_waiters.TryRemove(sequence, out _);
 
     /// <summary>
     /// One connection and who reads it. The read lock is held by whoever receives: a leading caller
@@ -353,19 +354,26 @@ internal static unsafe class HostLink
         public FrameSocket Socket { get; } = socket;
 
         /// <summary>
-        /// Reads the socket until <paramref name="waiter"/> has its reply, when nobody else is reading;
-        /// false (nothing done) when someone is, and the caller waits for them to hand the reply on.
+        /// Makes the calling thread the one that reads the socket, when nobody else is reading: the
+        /// watcher is disarmed so it does not wake for what this thread will read. False when someone
+        /// is reading; the caller then waits for them to hand its reply on.
         /// </summary>
-        public bool TryLead(Waiter waiter)
+        public bool TryBeginLead()
         {
             if (_epoll is null || !Monitor.TryEnter(_readLock))
             {
                 return false;
             }
 
+            _epoll.Disarm();
+            return true;
+        }
+
+        /// <summary>As the reader (after <see cref="TryBeginLead"/>): reads until <paramref name="waiter"/> has its reply, then hands reading back.</summary>
+        public Frame? Lead(Waiter waiter)
+        {
             try
             {
-                _epoll.Disarm();
                 var deadline = Environment.TickCount64 + (long)s_replyTimeout.TotalMilliseconds;
                 while (!waiter.IsSet)
                 {
@@ -385,15 +393,21 @@ internal static unsafe class HostLink
             }
             finally
             {
-                if (!_closed)
-                {
-                    _epoll.Arm();
-                }
-
-                Monitor.Exit(_readLock);
+                EndLead();
             }
 
-            return true;
+            return waiter.Reply;
+        }
+
+        /// <summary>Hands reading back to the watcher.</summary>
+        public void EndLead()
+        {
+            if (!_closed)
+            {
+                _epoll!.Arm();
+            }
+
+            Monitor.Exit(_readLock);
         }
 
         /// <summary>The watcher: reads whatever arrives while no caller leads (the only reader where there is no epoll).</summary>
@@ -418,8 +432,10 @@ internal static unsafe class HostLink
 
                     lock (_readLock)
                     {
-                        // A leader may have taken the bytes that woke this thread: read only what is there.
-                        while (!_closed && (_epoll is null || Socket.Readable) && ReceiveOne())
+                        // A leader may have taken the bytes that woke this thread: read only what is there,
+                        // but go on reading while requests wait for replies: under load this thread reads
+                        // them in batches for every caller, as a lone reader would.
+                        while (!_closed && (_epoll is null || Volatile.Read(ref s_unanswered) > 0 || Socket.Readable) && ReceiveOne())
                         {
                             DispatchBuffered();
                         }
@@ -498,8 +514,18 @@ internal static unsafe class HostLink
     {
         private readonly ManualResetEventSlim _done = new();
         private Frame? _reply;
+        private int _answered;
 
         public bool IsSet => _done.IsSet;
+
+        /// <summary>Counts this request as answered, once (by the reply, or by the caller giving up).</summary>
+        public void Answered()
+        {
+            if (Interlocked.Exchange(ref _answered, 1) == 0)
+            {
+                Interlocked.Decrement(ref s_unanswered);
+            }
+        }
 
         public Frame? Reply => _reply;
 
