@@ -108,6 +108,17 @@ public sealed class ShimScenarioTests
 
     [Fact]
     [Trait("Rule", "R6")]
+    public async Task R6_HostKilledDuringABurstOfRequestsFromManyThreads_EveryAcceptedRequestCompletesOnce_WithAFailure()
+    {
+        await using var host = await HostProcess.StartAsync(s_slowExchange);
+
+        var output = await TapiSim.RunAsync("killburst", host.SocketPath, _ => host.KillAsync());
+
+        Assert.Contains("every accepted request completed once, with PHONEERR_OPERATIONFAILED", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Rule", "R6")]
     public async Task R6_HostStoppedWithRequestsInFlight_TheHostFailsEachOnceAsItEnds_AndTheShimDoesNotCompleteThemAgain()
     {
         await using var host = await HostProcess.StartAsync(s_slowExchange);

@@ -3,10 +3,10 @@
  * or "FAIL: ..." (and exits 1); the last line is "PASS <scenario>".
  *
  * usage: tapisim <shim.so> <scenario>
- * scenarios: lifecycle, incoming, refused, transfer, pending, hostkill, inflight, nohost
+ * scenarios: lifecycle, incoming, refused, transfer, pending, hostkill, inflight, killburst, nohost
  * hostkill and inflight read two lines from stdin: the first after the test killed (or stopped) the
- * host, the second after it started a new one. inflight needs TAPISIM_RESPONSE_DELAY_MS, the host's
- * Simulated ResponseDelay. */
+ * host, the second after it started a new one; killburst reads one, after the test killed the host.
+ * inflight needs TAPISIM_RESPONSE_DELAY_MS, the host's Simulated ResponseDelay. */
 #define _GNU_SOURCE
 #include "tapisim.h"
 #include <dlfcn.h>
@@ -63,7 +63,7 @@ static DWORD (*TspHostShim_LastMessage)(WCHAR *, DWORD);
 /* ---- what TAPI received: every callback, in order ---- */
 enum { EV_COMPLETION, EV_LINE, EV_PHONE };
 typedef struct { int kind; uintptr_t device; uintptr_t call; DWORD msg; uintptr_t p1, p2, p3; } event_t;
-#define MAX_EVENTS 20000
+#define MAX_EVENTS 40000
 static event_t g_events[MAX_EVENTS];
 static int g_count;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -208,7 +208,7 @@ static int count_completions(DWORD request) {
 }
 
 /* Every request TAPI got an ID for must complete exactly once (R6). */
-#define MAX_ACCEPTED 4096
+#define MAX_ACCEPTED 16384
 static DWORD g_accepted[MAX_ACCEPTED];
 static int g_naccepted;
 static LONG accept_request(LONG result, const char *what) {
@@ -820,6 +820,64 @@ static void scenario_inflight(void) {
     ok("the in-flight requests completed exactly once, also after the host came back (R6)");
 }
 
+/* killburst: many threads send phoneSetRing requests as fast as they can (the host holds each for its
+ * ResponseDelay) while the test kills the host. Requests sent as it dies fail synchronously or are
+ * accepted; every one TAPI got an ID for must complete exactly once, with a failure, soon after. */
+#define KILLBURST_THREADS 32
+#define KILLBURST_BEFORE_KILL 200
+#define KILLBURST_CAP 12000
+static volatile int g_host_gone;
+
+static int accepted_count(void) { pthread_mutex_lock(&g_lock); int n = g_naccepted; pthread_mutex_unlock(&g_lock); return n; }
+
+static void *killburst(void *p) {
+    HDRVPHONE hdPhone = *(const HDRVPHONE *)p;
+    while (!g_host_gone && accepted_count() < KILLBURST_CAP) {
+        pthread_mutex_lock(&g_lock);
+        DWORD request = next_request();
+        pthread_mutex_unlock(&g_lock);
+        LONG result = TSPI_phoneSetRing(request, hdPhone, 1, 0x100);
+        pthread_mutex_lock(&g_lock);
+        if (result > 0) g_accepted[g_naccepted++] = (DWORD)result;
+        pthread_mutex_unlock(&g_lock);
+        if (result < 0) g_host_gone = 1;
+    }
+    return NULL;
+}
+
+static void scenario_killburst(void) {
+    session_t s;
+    install_and_open_line(&s);
+    HDRVPHONE hdPhone = open_phone(0, HT_PHONE0);
+    pthread_t threads[KILLBURST_THREADS];
+    for (int t = 0; t < KILLBURST_THREADS; t++) pthread_create(&threads[t], NULL, killburst, &hdPhone);
+    struct timespec pause = { 0, 1000000L };
+    for (long deadline = now_ms() + WAIT_MS; accepted_count() < KILLBURST_BEFORE_KILL; nanosleep(&pause, NULL)) {
+        EXPECT(now_ms() < deadline, "fewer than %d requests were accepted in %d ms", KILLBURST_BEFORE_KILL, WAIT_MS);
+    }
+    wait_stdin("READY: requests in flight from many threads: kill the host");
+    for (int t = 0; t < KILLBURST_THREADS; t++) pthread_join(threads[t], NULL);
+    EXPECT(g_host_gone, "the threads stopped before the host died (%d requests accepted)", g_naccepted);
+    ok("%d phoneSetRing requests were accepted from %d threads before the host died", g_naccepted, KILLBURST_THREADS);
+
+    long deadline = now_ms() + HOST_GONE_MS;
+    for (int i = 0; i < g_naccepted; i++) {
+        while (count_completions(g_accepted[i]) == 0 && now_ms() < deadline) nanosleep(&pause, NULL);
+        EXPECT(count_completions(g_accepted[i]) > 0, "request %u (of %d accepted) was never completed after the host died (R6)", g_accepted[i], g_naccepted);
+    }
+    expect_exactly_once();
+    pthread_mutex_lock(&g_lock);
+    for (int i = 0; i < g_count; i++) {
+        if (g_events[i].kind == EV_COMPLETION && (LONG)(uint32_t)g_events[i].p1 != PHONEERR_OPERATIONFAILED) {
+            pthread_mutex_unlock(&g_lock);
+            fail("request %lu completed with 0x%08lX, expected PHONEERR_OPERATIONFAILED", (unsigned long)g_events[i].device, (unsigned long)g_events[i].p1);
+        }
+    }
+    pthread_mutex_unlock(&g_lock);
+    ok("every accepted request completed once, with PHONEERR_OPERATIONFAILED, within %d ms of the host dying (R6)", HOST_GONE_MS);
+    EXPECT_RESULT(TSPI_providerShutdown(s.version, PROVIDER_ID), 0, "providerShutdown without a host");
+}
+
 static void scenario_nohost(void) {
     /* No host at all: everything fails fast, nothing hangs. */
     long started = now_ms();
@@ -833,7 +891,7 @@ static void scenario_nohost(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|inflight|nohost>\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|inflight|killburst|nohost>\n"); return 2; }
     setvbuf(stdout, NULL, _IOLBF, 0);
     g_main = pthread_self();
     g_scenario = argv[2];
@@ -845,6 +903,7 @@ int main(int argc, char **argv) {
     else if (strcmp(g_scenario, "pending") == 0) scenario_pending();
     else if (strcmp(g_scenario, "hostkill") == 0) scenario_hostkill();
     else if (strcmp(g_scenario, "inflight") == 0) scenario_inflight();
+    else if (strcmp(g_scenario, "killburst") == 0) scenario_killburst();
     else if (strcmp(g_scenario, "nohost") == 0) scenario_nohost();
     else { fprintf(stderr, "tapisim: unknown scenario %s\n", g_scenario); return 2; }
     printf("PASS %s\n", g_scenario);
