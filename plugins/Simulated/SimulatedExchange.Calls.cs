@@ -37,7 +37,7 @@ public sealed partial class SimulatedExchange
     }
 
     internal ValueTask<IBackendCall> MakeCallAsync(SimulatedLine line, MakeCallRequest request, ICallEvents events, CancellationToken cancellationToken) =>
-        Run<IBackendCall>(cancellationToken, () =>
+        RunRequest<IBackendCall>(cancellationToken, () =>
         {
             ArgumentNullException.ThrowIfNull(request);
             ArgumentNullException.ThrowIfNull(events);
@@ -67,7 +67,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask DialAsync(SimulatedCall call, string digits, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             ArgumentNullException.ThrowIfNull(digits);
             EnsureUsable_NeedsLock(call);
@@ -103,7 +103,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask AnswerAsync(SimulatedCall call, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureUsable_NeedsLock(call);
             if (call.State is not (CallState.Offering or CallState.Accepted))
@@ -120,7 +120,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask DropAsync(SimulatedCall call, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureUsable_NeedsLock(call);
             if (call.State == CallState.Idle)
@@ -132,7 +132,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask HoldAsync(SimulatedCall call, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureUsable_NeedsLock(call);
             if (call.State != CallState.Connected)
@@ -144,7 +144,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask UnholdAsync(SimulatedCall call, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureUsable_NeedsLock(call);
             if (call.State is not (CallState.OnHold or CallState.OnHoldPendingTransfer or CallState.OnHoldPendingConference))
@@ -156,7 +156,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask<IBackendCall> SetupTransferAsync(SimulatedCall call, ICallEvents consultationEvents, CancellationToken cancellationToken) =>
-        Run<IBackendCall>(cancellationToken, () =>
+        RunRequest<IBackendCall>(cancellationToken, () =>
         {
             ArgumentNullException.ThrowIfNull(consultationEvents);
             EnsureUsable_NeedsLock(call);
@@ -173,7 +173,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask<IBackendCall?> CompleteTransferAsync(SimulatedCall call, IBackendCall consultationCall, TransferMode mode, ICallEvents? conferenceEvents, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureUsable_NeedsLock(call);
             if (consultationCall is not SimulatedCall consultation || consultation.Line != call.Line || consultation == call)
@@ -253,7 +253,7 @@ public sealed partial class SimulatedExchange
     }
 
     internal ValueTask<ConferenceSetup> SetupConferenceAsync(SimulatedLine line, IBackendCall? initialCall, ICallEvents conferenceEvents, ICallEvents consultationEvents, int parties, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             ArgumentNullException.ThrowIfNull(conferenceEvents);
             ArgumentNullException.ThrowIfNull(consultationEvents);

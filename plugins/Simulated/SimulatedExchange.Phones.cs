@@ -16,7 +16,7 @@ public sealed partial class SimulatedExchange
         RunSilencingAsync(() => phone.Sink = null);
 
     internal ValueTask SetHookSwitchAsync(SimulatedPhone phone, HookSwitchDevices devices, HookSwitchMode mode, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureOpen_NeedsLock(phone);
             var caps = phone.Capabilities;
@@ -42,7 +42,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask SetRingAsync(SimulatedPhone phone, int ringMode, int volume, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureOpen_NeedsLock(phone);
             if (ringMode < 0 || ringMode > phone.Capabilities.RingModes)
@@ -60,7 +60,7 @@ public sealed partial class SimulatedExchange
         });
 
     internal ValueTask SetLampAsync(SimulatedPhone phone, int lampId, LampMode mode, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () =>
+        RunRequest(cancellationToken, () =>
         {
             EnsureOpen_NeedsLock(phone);
             if (lampId < 0 || lampId >= phone.Lamps.Length)

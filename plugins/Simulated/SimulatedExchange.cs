@@ -24,6 +24,7 @@ public sealed partial class SimulatedExchange
     private readonly List<SimulatedLine> _lines = [];
     private readonly List<SimulatedPhone> _phones = [];
     private readonly List<ITimer> _scriptTimers = [];
+    private readonly CancellationTokenSource _ended = new(); // cancelled at shutdown: ends every ResponseDelay at once
     private int _callCount;
     private bool _shutDown;
 
@@ -128,7 +129,13 @@ public sealed partial class SimulatedExchange
     }
 
     /// <summary>Ends the session: closes every device, stops every timer; no event is raised afterwards.</summary>
-    internal ValueTask ShutdownAsync() => RunSilencingAsync(Shutdown_NeedsLock);
+    internal async ValueTask ShutdownAsync()
+    {
+        await RunSilencingAsync(Shutdown_NeedsLock).ConfigureAwait(false);
+
+        // Outside the lock: requests still in their ResponseDelay fail now, and may do so on this thread.
+        await _ended.CancelAsync().ConfigureAwait(false);
+    }
 
     private void Shutdown_NeedsLock()
     {
@@ -216,6 +223,45 @@ public sealed partial class SimulatedExchange
         {
             _outbox.Drain();
         }
+    }
+
+    /// <summary>
+    /// Runs an operation the host completes as an asynchronous TAPI request (R6): like
+    /// <see cref="Run{T}"/>, but after <see cref="SimulatedOptions.ResponseDelay"/> on the session's
+    /// clock when one is set. The operation acts (or fails) when the delay is over; a token cancelled
+    /// during the delay cancels it with nothing changed, and the session ending fails it at once.
+    /// </summary>
+    private ValueTask<T> RunRequest<T>(CancellationToken cancellationToken, Func<T> operation)
+    {
+        var delay = Options.ResponseDelay;
+        return delay <= TimeSpan.Zero || cancellationToken.IsCancellationRequested
+            ? Run(cancellationToken, operation)
+            : DelayThenRunAsync(delay, cancellationToken, operation);
+    }
+
+    private ValueTask RunRequest(CancellationToken cancellationToken, Action operation)
+    {
+        var result = RunRequest(cancellationToken, () =>
+        {
+            operation();
+            return true;
+        });
+        return result.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(result.AsTask());
+    }
+
+    private async ValueTask<T> DelayThenRunAsync<T>(TimeSpan delay, CancellationToken cancellationToken, Func<T> operation)
+    {
+        using var delayed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _ended.Token);
+        try
+        {
+            await Task.Delay(delay, _time, delayed.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The session ended during the delay: Run fails the operation as it would after the end.
+        }
+
+        return await Run(cancellationToken, operation).ConfigureAwait(false);
     }
 
     /// <summary>

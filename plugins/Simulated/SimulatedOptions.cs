@@ -38,6 +38,13 @@ public sealed record SimulatedOptions
     /// <summary>Incoming calls from outside, scheduled when the session starts.</summary>
     public IReadOnlyList<ScriptedIncomingCall> IncomingCalls { get; init; } = [];
 
+    /// <summary>
+    /// How long every operation the host runs as an asynchronous TAPI request (make call, dial,
+    /// answer, drop, hold, transfer, conference, and the phone's hook switch, ringer and lamps) takes
+    /// before it acts and completes; zero acts at once. Opening, closing and releasing are never delayed.
+    /// </summary>
+    public TimeSpan ResponseDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>The number of line <paramref name="index"/> (1-based).</summary>
     public string LineNumber(int index) => (FirstNumber + index - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -60,6 +67,7 @@ public sealed record SimulatedOptions
             NoAnswerNumbers = ReadNumbers(settings, "NoAnswerNumbers", "5550198"),
             UnreachableNumbers = ReadNumbers(settings, "UnreachableNumbers", "5550197"),
             IncomingCalls = IncomingCallScript.Parse(settings, "IncomingCalls", lines),
+            ResponseDelay = settings.GetMilliseconds("ResponseDelay", TimeSpan.Zero, 0, 600_000),
         };
     }
 

@@ -117,22 +117,24 @@ public sealed class DaemonTests
     }
 
     [Fact]
-    public async Task Sigterm_DuringASession_CompletesThePendingRequest_ThenExitsCleanly()
+    [Trait("Rule", "R6")]
+    public async Task R6_Sigterm_WithRequestsInFlight_CompletesThemWithAFailureBeforeClosing_ThenExitsCleanly()
     {
-        await using var host = await HostProcess.StartAsync(new Dictionary<string, string> { ["RingInterval"] = "60000" });
+        // The Simulated exchange holds every request for 10 s (ResponseDelay): both are still pending when SIGTERM comes.
+        await using var host = await HostProcess.StartAsync(new Dictionary<string, string> { ["ResponseDelay"] = "10000" });
         using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
         var hdLine = StartSessionAndOpenLine(provider);
-        var make = provider.Call(FrameType.LineMakeCall, w => w.U32(77).Handle(hdLine).Handle(0x501).String("5550100").U32(0)).Reader();
-        Assert.Equal(77, make.I32());
-        await provider.CompletionAsync(77);
-        var hold = provider.Call(FrameType.LineMakeCall, w => w.U32(78).Handle(hdLine).Handle(0x502).String("5550101").U32(0)).Reader().I32();
-        Assert.Equal(78, hold);
+        Assert.Equal(77, provider.Call(FrameType.LineMakeCall, w => w.U32(77).Handle(hdLine).Handle(0x501).String("5550100").U32(0)).Reader().I32());
+        Assert.Equal(78, provider.Call(FrameType.LineMakeCall, w => w.U32(78).Handle(hdLine).Handle(0x502).String("5550101").U32(0)).Reader().I32());
 
         await host.StopAsync();
 
-        Assert.True(await provider.CompletionAsync(78) is 0 or LineErrOperationFailed);
+        Assert.Equal(LineErrOperationFailed, await provider.CompletionAsync(77));
+        Assert.Equal(LineErrOperationFailed, await provider.CompletionAsync(78));
         Assert.Equal(0, host.ExitCode);
         Assert.False(File.Exists(host.SocketPath));
+        Assert.DoesNotContain("Exception", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("disconnected during a session", host.Output, StringComparison.Ordinal); // the session ended first, then the connection
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private static readonly string s_tsphost = typeof(TspHost.Ipc.IpcServer).Assembly.Location;
     private readonly StringBuilder _output = new();
-    private readonly Dictionary<string, string> _settings;
+    private Dictionary<string, string> _settings;
     private readonly string? _pluginsDirectory;
     private Process? _process;
 
@@ -57,9 +57,17 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Starts the process (again, after <see cref="KillAsync"/>) on the same socket and state.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Starts the process (again, after <see cref="KillAsync"/> or <see cref="StopAsync"/>) on the same socket and state;
+    /// <paramref name="simulated"/>, when given, replaces the Simulated plugin settings from now on.
+    /// </summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string>? simulated = null)
     {
+        if (simulated is not null)
+        {
+            _settings = new Dictionary<string, string>(simulated);
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

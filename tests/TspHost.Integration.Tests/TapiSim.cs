@@ -12,8 +12,10 @@ public static class TapiSim
     /// Runs <paramref name="scenario"/> against the host on <paramref name="socketPath"/> and returns its output; fails the
     /// test (with the output) unless it exits 0 after "PASS scenario". <paramref name="onReady"/> is called for each
     /// "READY: ..." line; tapisim goes on when it returns. With <paramref name="asUser"/>, tapisim runs under that uid (through setpriv).
+    /// <paramref name="environment"/> adds variables to tapisim's environment.
     /// </summary>
-    public static async Task<string> RunAsync(string scenario, string socketPath, Func<string, Task>? onReady = null, uint? asUser = null)
+    public static async Task<string> RunAsync(string scenario, string socketPath, Func<string, Task>? onReady = null, uint? asUser = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var (shim, tapisim) = await NativeArtifacts.GetAsync();
         var start = new ProcessStartInfo(asUser is null ? tapisim : "setpriv")
@@ -36,6 +38,11 @@ public static class TapiSim
         start.Environment["TSPHOST_SOCKET"] = socketPath;
         start.Environment["TSPHOST_PROVIDER_CONFIG"] = "Simulated:Lines=3";
         start.Environment["TSPHOST_SHIM_LOG"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         var stderr = process.StandardError.ReadToEndAsync();

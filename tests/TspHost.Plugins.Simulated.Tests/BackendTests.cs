@@ -34,6 +34,9 @@ public sealed class BackendTests
     [InlineData("RingInterval", "0", "a whole number from 1 to 600000")]
     [InlineData("BusyNumbers", "5550199, 42", "'42' is not one")]
     [InlineData("UnreachableNumbers", "555x", "'555x' is not one")]
+    [InlineData("ResponseDelay", "-1", "a whole number from 0 to 600000")]
+    [InlineData("ResponseDelay", "10s", "a whole number from 0 to 600000")]
+    [InlineData("ResponseDelay", "600001", "a whole number from 0 to 600000")]
     public void ValidateSettings_WithBadValue_NamesTheKeyAndTheExpectedForm(string key, string value, string expected)
     {
         var error = Assert.Throws<BackendConfigurationException>(() => new SimulatedBackend().ValidateSettings(Settings((key, value))));

@@ -23,6 +23,7 @@ public class SimulatedConformanceTests : BackendConformanceTests
         new("NoAnswerNumbers", "55501a8"),
         new("UnreachableNumbers", "1"),
         new("IncomingCalls", "3000:line-9:5551234"),
+        new("ResponseDelay", "slow"),
     ];
 
     protected override bool ExpectsPhones => true;
@@ -59,4 +60,14 @@ public sealed class SimulatedSystemClockConformanceTests : SimulatedConformanceT
     protected override TimeProvider CreateTimeProvider() => TimeProvider.System;
 
     protected override TimeSpan QuietPeriod => TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>
+/// The same contract with every asynchronous request taking 1.5 s on the manual clock (ResponseDelay),
+/// which the suite lets pass while it waits.
+/// </summary>
+public sealed class SimulatedResponseDelayConformanceTests : SimulatedConformanceTests
+{
+    protected override BackendSettings Settings { get; } =
+        new([new("Lines", "2"), new("RingInterval", "1000"), new("ResponseDelay", "1500")], "test settings", "Plugins:Simulated");
 }

@@ -5,6 +5,11 @@ using TspHost.Core.Versions;
 namespace TspHost.Plugins.Tests;
 
 /// <summary>tsphost.json, TSPHOST_ variables and switches: each plugin's section, read at init (R2), checked before any session starts on it.</summary>
+/// <remarks>
+/// One test sets a TSPHOST_ variable in this process's environment, which every other test reading the
+/// configuration (or starting a tsphost process) would see: these tests run alone.
+/// </remarks>
+[Collection(nameof(ProcessEnvironment))]
 public sealed class HostConfigurationTests : IDisposable
 {
     private readonly PluginFolders _files = new();
@@ -125,3 +130,7 @@ public sealed class HostConfigurationTests : IDisposable
         return file;
     }
 }
+
+/// <summary>Tests that change the process's environment variables: run with no other test at the same time.</summary>
+[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
+public sealed class ProcessEnvironment;

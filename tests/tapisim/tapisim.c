@@ -3,9 +3,10 @@
  * or "FAIL: ..." (and exits 1); the last line is "PASS <scenario>".
  *
  * usage: tapisim <shim.so> <scenario>
- * scenarios: lifecycle, incoming, refused, transfer, pending, hostkill, nohost
- * hostkill reads two lines from stdin: the first after the test killed the host, the second after
- * it started a new one. */
+ * scenarios: lifecycle, incoming, refused, transfer, pending, hostkill, inflight, killburst, nohost
+ * hostkill and inflight read two lines from stdin: the first after the test killed (or stopped) the
+ * host, the second after it started a new one; killburst reads one, after the test killed the host.
+ * inflight needs TAPISIM_RESPONSE_DELAY_MS, the host's Simulated ResponseDelay. */
 #define _GNU_SOURCE
 #include "tapisim.h"
 #include <dlfcn.h>
@@ -62,7 +63,7 @@ static DWORD (*TspHostShim_LastMessage)(WCHAR *, DWORD);
 /* ---- what TAPI received: every callback, in order ---- */
 enum { EV_COMPLETION, EV_LINE, EV_PHONE };
 typedef struct { int kind; uintptr_t device; uintptr_t call; DWORD msg; uintptr_t p1, p2, p3; } event_t;
-#define MAX_EVENTS 20000
+#define MAX_EVENTS 40000
 static event_t g_events[MAX_EVENTS];
 static int g_count;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -168,13 +169,15 @@ static int mark(void) { pthread_mutex_lock(&g_lock); int n = g_count; pthread_mu
 typedef struct { DWORD request; } completion_arg;
 static int is_completion(const event_t *e, const void *arg) { return e->kind == EV_COMPLETION && e->device == ((const completion_arg *)arg)->request; }
 
-static LONG completion(LONG request) {
+static LONG completion_within(LONG request, int timeout_ms) {
     completion_arg a = { (DWORD)request };
     char what[64];
     snprintf(what, sizeof what, "the completion of request %d", request);
-    int i = wait_for(0, is_completion, &a, WAIT_MS, what);
+    int i = wait_for(0, is_completion, &a, timeout_ms, what);
     return (LONG)(uint32_t)g_events[i].p1;
 }
+
+static LONG completion(LONG request) { return completion_within(request, WAIT_MS); }
 
 typedef struct { uintptr_t call; DWORD state; } state_arg;
 static int is_call_state(const event_t *e, const void *arg) {
@@ -205,7 +208,7 @@ static int count_completions(DWORD request) {
 }
 
 /* Every request TAPI got an ID for must complete exactly once (R6). */
-#define MAX_ACCEPTED 4096
+#define MAX_ACCEPTED 16384
 static DWORD g_accepted[MAX_ACCEPTED];
 static int g_naccepted;
 static LONG accept_request(LONG result, const char *what) {
@@ -702,21 +705,16 @@ static void wait_stdin(const char *prompt) {
     if (!fgets(line, sizeof line, stdin)) fail("stdin closed while waiting for the test (%s)", prompt);
 }
 
-static void scenario_hostkill(void) {
-    session_t s;
-    HDRVLINE hdLine = install_and_open_line(&s);
+static HDRVPHONE open_phone(DWORD device, HTAPIPHONE htPhone) {
+    DWORD version = 0;
+    EXPECT_RESULT(TSPI_phoneNegotiateTSPIVersion(device, TAPI_2_0, TAPI_3_1, &version), 0, "phoneNegotiateTSPIVersion");
     HDRVPHONE hdPhone = 0;
-    DWORD phoneVersion = 0;
-    EXPECT_RESULT(TSPI_phoneNegotiateTSPIVersion(0, TAPI_2_0, TAPI_3_1, &phoneVersion), 0, "phoneNegotiateTSPIVersion");
-    EXPECT_RESULT(TSPI_phoneOpen(0, HT_PHONE0, &hdPhone, phoneVersion, on_phone), 0, "phoneOpen");
-    HTAPICALL htCall = next_htcall();
-    HDRVCALL hdCall = make_connected_call(hdLine, htCall, "5550100");
+    EXPECT_RESULT(TSPI_phoneOpen(device, htPhone, &hdPhone, version, on_phone), 0, "phoneOpen");
+    return hdPhone;
+}
 
-    int from = mark();
-    wait_stdin("READY: kill the host");
-    message_arg outOfService = { EV_LINE, LINE_LINEDEVSTATE, LINEDEVSTATE_OUTOFSERVICE };
-    wait_for(from, is_message, &outOfService, WAIT_MS, "LINEDEVSTATE_OUTOFSERVICE after the host died");
-    ok("the open line was reported out of service");
+/* The host is gone: every call fails at once, synchronously, and no new request is accepted. */
+static void expect_fail_fast(HDRVLINE hdLine, HDRVCALL hdCall, HDRVPHONE hdPhone) {
     long started = now_ms();
     LINECALLSTATUS status;
     memset(&status, 0, sizeof status);
@@ -724,19 +722,24 @@ static void scenario_hostkill(void) {
     EXPECT_RESULT(TSPI_lineGetCallStatus(hdCall, &status), LINEERR_OPERATIONFAILED, "lineGetCallStatus without a host");
     LONG drop = TSPI_lineDrop(next_request(), hdCall, NULL, 0);
     EXPECT(drop == LINEERR_OPERATIONFAILED, "lineDrop without a host returned 0x%08X", (unsigned)drop);
+    HDRVCALL none = 0;
+    LONG make = TSPI_lineMakeCall(next_request(), hdLine, next_htcall(), &none, wide("5550100"), 0, NULL);
+    EXPECT(make == LINEERR_OPERATIONFAILED, "lineMakeCall without a host returned 0x%08X", (unsigned)make);
     DWORD ring = 0, volume = 0;
     EXPECT_RESULT(TSPI_phoneGetRing(hdPhone, &ring, &volume), PHONEERR_OPERATIONFAILED, "phoneGetRing without a host");
     EXPECT(now_ms() - started < 2000, "calls without a host took %ld ms instead of failing fast", now_ms() - started);
     ok("synchronous calls without a host failed fast (%ld ms)", now_ms() - started);
-    expect_exactly_once(); /* requests accepted before the host died were completed once, with a failure if they had not finished */
+}
 
-    from = mark();
+/* The test starts the host again: the shim reconnects and asks TAPI to re-initialise; TAPI closes what
+ * it had open on the dead host, shuts down, and a new session on the restarted host works (its state survived, R12). */
+static void restart_and_reinitialise(session_t s, HDRVLINE hdLine, HDRVPHONE hdPhone) {
+    int from = mark();
     wait_stdin("READY: restart the host");
     message_arg reinit = { EV_LINE, LINE_LINEDEVSTATE, LINEDEVSTATE_REINIT };
     wait_for(from, is_message, &reinit, WAIT_MS, "LINEDEVSTATE_REINIT once the host is back");
     ok("the shim reconnected and asked TAPI to re-initialise");
 
-    /* TAPI re-initialises: shutdown, then a new session on the restarted host (its state survived, R12). */
     EXPECT_RESULT(TSPI_lineClose(hdLine), 0, "lineClose of the line opened on the dead host");
     EXPECT_RESULT(TSPI_phoneClose(hdPhone), 0, "phoneClose of the phone opened on the dead host");
     EXPECT_RESULT(TSPI_providerShutdown(s.version, PROVIDER_ID), 0, "providerShutdown");
@@ -747,7 +750,132 @@ static void scenario_hostkill(void) {
     drop_and_close(hdCall2, htCall2);
     EXPECT_RESULT(TSPI_lineClose(hdLine2), 0, "lineClose");
     EXPECT_RESULT(TSPI_providerShutdown(again.version, PROVIDER_ID), 0, "providerShutdown");
+    ok("a new session on the restarted host works");
     expect_exactly_once();
+}
+
+static void scenario_hostkill(void) {
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
+    HDRVPHONE hdPhone = open_phone(0, HT_PHONE0);
+    HTAPICALL htCall = next_htcall();
+    HDRVCALL hdCall = make_connected_call(hdLine, htCall, "5550100");
+
+    int from = mark();
+    wait_stdin("READY: kill the host");
+    message_arg outOfService = { EV_LINE, LINE_LINEDEVSTATE, LINEDEVSTATE_OUTOFSERVICE };
+    wait_for(from, is_message, &outOfService, WAIT_MS, "LINEDEVSTATE_OUTOFSERVICE after the host died");
+    ok("the open line was reported out of service");
+    expect_fail_fast(hdLine, hdCall, hdPhone);
+    expect_exactly_once(); /* requests accepted before the host died were completed once, with a failure if they had not finished */
+    restart_and_reinitialise(s, hdLine, hdPhone);
+}
+
+/* How long a completion the shim owes TAPI may take once the host is gone (or has stopped). */
+#define HOST_GONE_MS 3000
+
+/* The host answers every asynchronous request only after TAPISIM_RESPONSE_DELAY_MS (Simulated
+ * ResponseDelay); a lineMakeCall and a phoneSetRing are still in flight when the test kills the host
+ * (SIGKILL: the shim must fail them) or stops it (SIGTERM: the host fails them as it ends the session).
+ * Either way TAPI gets exactly one failed completion per request, long before the delay would have ended. */
+static void scenario_inflight(void) {
+    const char *delay_text = getenv("TAPISIM_RESPONSE_DELAY_MS");
+    long delay = delay_text ? strtol(delay_text, NULL, 10) : 0;
+    EXPECT(delay >= 3 * HOST_GONE_MS, "TAPISIM_RESPONSE_DELAY_MS is '%s': set it to the host's ResponseDelay, %d ms or more", delay_text ? delay_text : "", 3 * HOST_GONE_MS);
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
+    HDRVPHONE hdPhone = open_phone(0, HT_PHONE0);
+
+    long issued = now_ms();
+    HTAPICALL htCall = next_htcall();
+    HDRVCALL hdCall = 0;
+    LONG make = accept_request(TSPI_lineMakeCall(next_request(), hdLine, htCall, &hdCall, wide("5550100"), 0, NULL), "lineMakeCall");
+    LONG ring = accept_request(TSPI_phoneSetRing(next_request(), hdPhone, 2, 0x8000), "phoneSetRing");
+    EXPECT(hdCall != 0, "lineMakeCall filled no hdCall");
+    EXPECT(count_completions(make) == 0 && count_completions(ring) == 0, "a request completed before the host's %ld ms delay", delay);
+    ok("lineMakeCall request %d and phoneSetRing request %d are in flight", make, ring);
+
+    int from = mark();
+    char prompt[96];
+    snprintf(prompt, sizeof prompt, "READY: requests %d %d in flight: take the host away", make, ring);
+    wait_stdin(prompt);
+    long gone = now_ms();
+    LONG made = completion_within(make, HOST_GONE_MS), rang = completion_within(ring, HOST_GONE_MS);
+    EXPECT(made == LINEERR_OPERATIONFAILED, "lineMakeCall request %d completed with 0x%08X, expected LINEERR_OPERATIONFAILED", make, (unsigned)made);
+    EXPECT(rang == PHONEERR_OPERATIONFAILED, "phoneSetRing request %d completed with 0x%08X, expected PHONEERR_OPERATIONFAILED", ring, (unsigned)rang);
+    long took = now_ms() - issued;
+    EXPECT(took < delay * 3 / 4, "the failed completions came %ld ms after the requests, too close to the host's %ld ms delay", took, delay);
+    ok("both requests completed with a failure (0x%08X, 0x%08X) %ld ms after the host went, %ld ms after they were made (R6)",
+        (unsigned)made, (unsigned)rang, now_ms() - gone, took);
+
+    message_arg outOfService = { EV_LINE, LINE_LINEDEVSTATE, LINEDEVSTATE_OUTOFSERVICE };
+    wait_for(from, is_message, &outOfService, WAIT_MS, "LINEDEVSTATE_OUTOFSERVICE after the host went");
+    message_arg disconnected = { EV_PHONE, PHONE_STATE, PHONESTATE_DISCONNECTED };
+    wait_for(from, is_message, &disconnected, WAIT_MS, "PHONE_STATE(DISCONNECTED) after the host went");
+    ok("the open line was reported LINEDEVSTATE_OUTOFSERVICE and the phone PHONESTATE_DISCONNECTED");
+    expect_exactly_once();
+    expect_fail_fast(hdLine, hdCall, hdPhone);
+    restart_and_reinitialise(s, hdLine, hdPhone);
+    EXPECT(count_completions(make) == 1 && count_completions(ring) == 1, "an in-flight request completed again after the host came back (R6)");
+    ok("the in-flight requests completed exactly once, also after the host came back (R6)");
+}
+
+/* killburst: many threads send phoneSetRing requests as fast as they can (the host holds each for its
+ * ResponseDelay) while the test kills the host. Requests sent as it dies fail synchronously or are
+ * accepted; every one TAPI got an ID for must complete exactly once, with a failure, soon after. */
+#define KILLBURST_THREADS 32
+#define KILLBURST_BEFORE_KILL 200
+#define KILLBURST_CAP 12000
+static volatile int g_host_gone;
+
+static int accepted_count(void) { pthread_mutex_lock(&g_lock); int n = g_naccepted; pthread_mutex_unlock(&g_lock); return n; }
+
+static void *killburst(void *p) {
+    HDRVPHONE hdPhone = *(const HDRVPHONE *)p;
+    while (!g_host_gone && accepted_count() < KILLBURST_CAP) {
+        pthread_mutex_lock(&g_lock);
+        DWORD request = next_request();
+        pthread_mutex_unlock(&g_lock);
+        LONG result = TSPI_phoneSetRing(request, hdPhone, 1, 0x100);
+        pthread_mutex_lock(&g_lock);
+        if (result > 0) g_accepted[g_naccepted++] = (DWORD)result;
+        pthread_mutex_unlock(&g_lock);
+        if (result < 0) g_host_gone = 1;
+    }
+    return NULL;
+}
+
+static void scenario_killburst(void) {
+    session_t s;
+    install_and_open_line(&s);
+    HDRVPHONE hdPhone = open_phone(0, HT_PHONE0);
+    pthread_t threads[KILLBURST_THREADS];
+    for (int t = 0; t < KILLBURST_THREADS; t++) pthread_create(&threads[t], NULL, killburst, &hdPhone);
+    struct timespec pause = { 0, 1000000L };
+    for (long deadline = now_ms() + WAIT_MS; accepted_count() < KILLBURST_BEFORE_KILL; nanosleep(&pause, NULL)) {
+        EXPECT(now_ms() < deadline, "fewer than %d requests were accepted in %d ms", KILLBURST_BEFORE_KILL, WAIT_MS);
+    }
+    wait_stdin("READY: requests in flight from many threads: kill the host");
+    for (int t = 0; t < KILLBURST_THREADS; t++) pthread_join(threads[t], NULL);
+    EXPECT(g_host_gone, "the threads stopped before the host died (%d requests accepted)", g_naccepted);
+    ok("%d phoneSetRing requests were accepted from %d threads before the host died", g_naccepted, KILLBURST_THREADS);
+
+    long deadline = now_ms() + HOST_GONE_MS;
+    for (int i = 0; i < g_naccepted; i++) {
+        while (count_completions(g_accepted[i]) == 0 && now_ms() < deadline) nanosleep(&pause, NULL);
+        EXPECT(count_completions(g_accepted[i]) > 0, "request %u (of %d accepted) was never completed after the host died (R6)", g_accepted[i], g_naccepted);
+    }
+    expect_exactly_once();
+    pthread_mutex_lock(&g_lock);
+    for (int i = 0; i < g_count; i++) {
+        if (g_events[i].kind == EV_COMPLETION && (LONG)(uint32_t)g_events[i].p1 != PHONEERR_OPERATIONFAILED) {
+            pthread_mutex_unlock(&g_lock);
+            fail("request %lu completed with 0x%08lX, expected PHONEERR_OPERATIONFAILED", (unsigned long)g_events[i].device, (unsigned long)g_events[i].p1);
+        }
+    }
+    pthread_mutex_unlock(&g_lock);
+    ok("every accepted request completed once, with PHONEERR_OPERATIONFAILED, within %d ms of the host dying (R6)", HOST_GONE_MS);
+    EXPECT_RESULT(TSPI_providerShutdown(s.version, PROVIDER_ID), 0, "providerShutdown without a host");
 }
 
 static void scenario_nohost(void) {
@@ -833,7 +961,7 @@ static void scenario_concurrent(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|nohost|concurrent>\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|inflight|killburst|nohost|concurrent>\n"); return 2; }
     setvbuf(stdout, NULL, _IOLBF, 0);
     t_tapi_caller = 1;
     g_scenario = argv[2];
@@ -844,6 +972,8 @@ int main(int argc, char **argv) {
     else if (strcmp(g_scenario, "transfer") == 0) scenario_transfer();
     else if (strcmp(g_scenario, "pending") == 0) scenario_pending();
     else if (strcmp(g_scenario, "hostkill") == 0) scenario_hostkill();
+    else if (strcmp(g_scenario, "inflight") == 0) scenario_inflight();
+    else if (strcmp(g_scenario, "killburst") == 0) scenario_killburst();
     else if (strcmp(g_scenario, "nohost") == 0) scenario_nohost();
     else if (strcmp(g_scenario, "concurrent") == 0) scenario_concurrent();
     else { fprintf(stderr, "tapisim: unknown scenario %s\n", g_scenario); return 2; }

@@ -17,6 +17,7 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
 {
     private readonly ConcurrentDictionary<ClientConnection, Task> _clients = new();
     private Socket? _listener;
+    private volatile bool _stopping; // the listener is closed on purpose: a failing accept is no news
     private int _nextId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,7 +32,7 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
             {
                 socket = await _listener.AcceptAsync(stoppingToken);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested || _stopping)
             {
                 break;
             }
@@ -56,15 +57,25 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         _listener?.Dispose();
-        await base.StopAsync(cancellationToken);
 
-        // Completing every pending request is part of shutting down (R6): the completions are pushed
-        // to the provider before its connection closes.
-        logger.LogInformation("Stopping: ending the provider session");
-        await engine.DisposeAsync();
+        // Completing every pending request is part of shutting down (R6): the session ends while the
+        // connections are still served, so its completions are pushed to the provider before its
+        // connection closes. Only then does the stopping token end the clients (it ends a client's
+        // connection at once, and with it the provider's session, whose completions would then go nowhere).
+        if (engine.Session is not null)
+        {
+            logger.LogInformation("Stopping: ending the provider session");
+            await engine.ProviderShutdownAsync(0, engine.PermanentProviderId);
+        }
+
         await Task.WhenAll(_clients.Keys.Select(c => c.DrainAndCloseAsync(options.DrainTimeout)));
+        await base.StopAsync(cancellationToken);
         await Task.WhenAll(_clients.Values).WaitAsync(options.DrainTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // Last, once no client can reach the engine any more (a departing provider ends its session through it).
+        await engine.DisposeAsync();
         TryDelete(options.Socket);
         logger.LogInformation("Stopped");
     }
