@@ -216,7 +216,7 @@ internal static unsafe partial class Exports
     {
         if (result > 0)
         {
-            TapiCallbacks.Accepted(requestId, phone);
+            TapiCallbacks.Accepted(requestId, phone, HostLink.LastLink);
         }
 
         return result;

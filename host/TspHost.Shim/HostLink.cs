@@ -34,6 +34,13 @@ internal static unsafe class HostLink
     private static int s_unanswered; // requests sent whose reply has not been handed on: while any, the watcher keeps reading
     private static bool s_reconnecting;
 
+    [ThreadStatic]
+    private static int t_lastLink;
+    private static int s_links;
+
+    /// <summary>The number of the connection this thread's last <see cref="Call"/> went over (connections are numbered from 1, in order).</summary>
+    public static int LastLink => t_lastLink;
+
     /// <summary>The provider ID the handshake names (the one TAPI gave last).</summary>
     public static uint ProviderId { get; set; }
 
@@ -64,6 +71,7 @@ internal static unsafe class HostLink
             return null;
         }
 
+        t_lastLink = link.Id;
         var sequence = (uint)Interlocked.Increment(ref s_sequence);
         var waiter = new Waiter();
         s_waiters[sequence] = waiter;
@@ -249,7 +257,7 @@ internal static unsafe class HostLink
         }
 
         ShimLog.Message("The host is gone: failing pending requests, reporting devices out of service, reconnecting");
-        Post(TapiCallbacks.HostLost);
+        Post(() => TapiCallbacks.HostLost(link.Id));
         new Thread(ReconnectLoop) { IsBackground = true, Name = "tsphost-shim reconnect" }.Start();
     }
 
@@ -346,6 +354,9 @@ internal static unsafe class HostLink
     /// </summary>
     private sealed class Link(FrameSocket socket)
     {
+        /// <summary>This connection's number: 1 for the first, then one more for each reconnection.</summary>
+        public int Id { get; } = Interlocked.Increment(ref s_links);
+
         private const int IdleCheckMilliseconds = 1000;
         private readonly object _readLock = new();
         private readonly Epoll? _epoll = Epoll.Supported ? Epoll.Create((int)socket.Socket.Handle) : null;
@@ -515,6 +526,7 @@ internal static unsafe class HostLink
         private readonly ManualResetEventSlim _done = new();
         private Frame? _reply;
         private int _answered;
+        private int _set;
 
         public bool IsSet => _done.IsSet;
 
@@ -532,8 +544,14 @@ internal static unsafe class HostLink
         /// <summary>How many callbacks were queued when the reply came: those are the pushes sent before it.</summary>
         public long CallbacksBefore { get; private set; }
 
+        /// <summary>Hands the reply over (null: none will come); only the first value counts, so a lost host cannot take back a reply that came.</summary>
         public void Set(Frame? reply, long callbacksBefore = 0)
         {
+            if (Interlocked.Exchange(ref _set, 1) != 0)
+            {
+                return;
+            }
+
             _reply = reply;
             CallbacksBefore = callbacksBefore;
             _done.Set();

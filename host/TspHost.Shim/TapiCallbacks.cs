@@ -25,6 +25,7 @@ internal static unsafe class TapiCallbacks
     private static readonly object s_lock = new();
     private static readonly Dictionary<uint, bool> s_pending = []; // request ID -> is a phone request
     private static readonly HashSet<uint> s_completedEarly = [];
+    private static int s_lostLink; // the newest connection whose loss was handled: requests accepted over it later are failed at once
     private static readonly Dictionary<nint, nint> s_lineProcs = []; // htLine -> LINEEVENT
     private static readonly Dictionary<nint, nint> s_phoneProcs = []; // htPhone -> PHONEEVENT
     private static readonly Dictionary<nint, nint> s_openLines = []; // hdLine -> htLine
@@ -93,16 +94,28 @@ internal static unsafe class TapiCallbacks
         }
     }
 
-    /// <summary>TAPI got a request ID back: it now waits for exactly one completion (unless that came already).</summary>
-    public static void Accepted(uint requestId, bool phone)
+    /// <summary>
+    /// TAPI got a request ID back over connection <paramref name="link"/>: it now waits for exactly one
+    /// completion (unless that came already). When that connection was lost and its pending requests
+    /// failed before this call, the request is failed here: it would otherwise never complete.
+    /// </summary>
+    public static void Accepted(uint requestId, bool phone, int link)
     {
         lock (s_lock)
         {
-            if (!s_completedEarly.Remove(requestId))
+            if (s_completedEarly.Remove(requestId))
             {
-                s_pending[requestId] = phone;
+                return;
+            }
+
+            if (link > s_lostLink)
+            {
+                s_pending[requestId] = phone; // completed by the host, or failed when this connection is lost
+                return;
             }
         }
+
+        HostLink.Post(() => Complete(requestId, phone ? PhoneErrOperationFailed : LineErrOperationFailed));
     }
 
     /// <summary>Handles one pushed frame (on the callback thread).</summary>
@@ -178,12 +191,13 @@ internal static unsafe class TapiCallbacks
     }
 
     /// <summary>The host went away: complete what TAPI waits for, report the open devices out of service.</summary>
-    public static void HostLost()
+    public static void HostLost(int link)
     {
         KeyValuePair<uint, bool>[] pending;
         KeyValuePair<nint, nint>[] lines, phones;
         lock (s_lock)
         {
+            s_lostLink = Math.Max(s_lostLink, link);
             pending = [.. s_pending];
             s_pending.Clear();
             lines = [.. s_openLines];
