@@ -457,6 +457,12 @@ internal static unsafe class HostLink
             {
                 // closed under the watcher
             }
+            catch (Exception e)
+            {
+                // Nothing may escape this thread: an unhandled exception would end the process that loaded the shim (the TAPI service).
+                ShimLog.Message($"The reader failed: {e.Message}");
+                HostLost(this);
+            }
             finally
             {
                 _epoll?.Dispose();
