@@ -76,8 +76,9 @@ internal static unsafe class HostLink
         var waiter = new Waiter();
         s_waiters[sequence] = waiter;
 
-        // Lead before sending: a reply that came before the watcher was disarmed would wake it for nothing.
         Interlocked.Increment(ref s_unanswered);
+
+        // Lead before sending: a reply that came before the watcher was disarmed would wake it for nothing.
         var leading = link.TryBeginLead();
         try
         {
@@ -354,13 +355,13 @@ internal static unsafe class HostLink
     /// </summary>
     private sealed class Link(FrameSocket socket)
     {
-        /// <summary>This connection's number: 1 for the first, then one more for each reconnection.</summary>
-        public int Id { get; } = Interlocked.Increment(ref s_links);
-
         private const int IdleCheckMilliseconds = 1000;
         private readonly object _readLock = new();
         private readonly Epoll? _epoll = Epoll.Supported ? Epoll.Create((int)socket.Socket.Handle) : null;
         private volatile bool _closed;
+
+        /// <summary>This connection's number: 1 for the first, then one more for each reconnection.</summary>
+        public int Id { get; } = Interlocked.Increment(ref s_links);
 
         public FrameSocket Socket { get; } = socket;
 

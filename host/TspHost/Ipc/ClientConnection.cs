@@ -178,9 +178,9 @@ internal sealed class ClientConnection : IAsyncDisposable
                     FrameHeader.TryRead(span, out var header);
                     _logger.LogWarning("Client {Id}: refused a frame: {Error}", Id, error);
                     Reply(error!.ToFrame(header.Sequence));
-                    if (error.IsFatal)
+                    if (status == DecodeStatus.Fatal)
                     {
-                        return true; // the rest of the buffer is not trusted
+                        return true; // a header that cannot be trusted: nor can the rest of the buffer
                     }
 
                     start += consumed;
