@@ -39,15 +39,11 @@ public sealed class FrameSocket : IDisposable
     public Socket Socket => _socket;
 
     /// <summary>Sends a whole frame (thread-safe).</summary>
-    public void Send(byte[] frame)
+    public void Send(ReadOnlySpan<byte> frame)
     {
         lock (_sendLock)
         {
-            var sent = 0;
-            while (sent < frame.Length)
-            {
-                sent += _socket.Send(frame, sent, frame.Length - sent, SocketFlags.None);
-            }
+            SocketIO.Send(_socket, frame);
         }
     }
 
@@ -139,7 +135,7 @@ public sealed class FrameSocket : IDisposable
 
         while (_end - _start < count)
         {
-            var n = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+            var n = SocketIO.Receive(_socket, _buffer.AsSpan(_end));
             if (n == 0)
             {
                 if (_end == _start)

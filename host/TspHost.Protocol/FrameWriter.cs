@@ -78,7 +78,11 @@ public sealed class FrameWriter
 
     /// <summary>Finishes the frame: header and payload.</summary>
     /// <exception cref="InvalidOperationException">Fields are missing.</exception>
-    public byte[] ToArray()
+    public byte[] ToArray() => Finish().ToArray();
+
+    /// <summary>Finishes the frame, returning its bytes in this writer's buffer (valid until the writer is written to again).</summary>
+    /// <exception cref="InvalidOperationException">Fields are missing.</exception>
+    public ReadOnlySpan<byte> Finish()
     {
         if (_field != _fields.Length)
         {
@@ -86,7 +90,7 @@ public sealed class FrameWriter
         }
 
         new FrameHeader((uint)_length, _type, _flags, _sequence).Write(_buffer);
-        return _buffer.AsSpan(0, _length).ToArray();
+        return _buffer.AsSpan(0, _length);
     }
 
     private Span<byte> Next(FieldKind kind, int size)

@@ -3,9 +3,8 @@ using System.Runtime.InteropServices;
 namespace TspHost.Shim;
 
 /// <summary>
-/// A one-shot readiness watch on one socket (Linux epoll). <see cref="Arm"/> asks for one wake-up
-/// when the socket has bytes or an end of stream; <see cref="Disarm"/> takes that back, so a thread
-/// that is about to read the socket itself is not raced by the watcher for the same bytes.
+/// A one-shot readiness watch on one socket (Linux epoll): <see cref="Arm"/> asks for one wake-up of
+/// <see cref="Wait"/> when the socket has bytes or an end of stream; the wake-up takes the watch back.
 /// </summary>
 internal sealed partial class Epoll : IDisposable
 {
@@ -49,9 +48,6 @@ internal sealed partial class Epoll : IDisposable
 
     /// <summary>One wake-up of <see cref="Wait"/> when the socket is readable (now or later).</summary>
     public void Arm() => Control(CtlMod, In | ReadHangUp | OneShot);
-
-    /// <summary>No wake-up for readability until the next <see cref="Arm"/>.</summary>
-    public void Disarm() => Control(CtlMod, OneShot);
 
     /// <summary>Blocks until the armed socket is readable (true) or <paramref name="timeoutMilliseconds"/> pass (false).</summary>
     public unsafe bool Wait(int timeoutMilliseconds)

@@ -82,7 +82,7 @@ internal static unsafe class HostLink
         var leading = link.TryBeginLead();
         try
         {
-            link.Socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).ToArray());
+            link.Socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).Finish());
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -153,6 +153,11 @@ internal static unsafe class HostLink
 
     private static Link? EnsureConnected()
     {
+        if (Volatile.Read(ref s_link) is { } up)
+        {
+            return up;
+        }
+
         lock (s_gate)
         {
             if (s_link is not null)
@@ -350,15 +355,23 @@ internal static unsafe class HostLink
 
     /// <summary>
     /// One connection and who reads it. The read lock is held by whoever receives: a leading caller
-    /// or the watcher. The epoll watch is armed exactly while nobody holds it, so bytes that arrive
-    /// then wake the watcher, and bytes a leader is waiting for wake only the leader.
+    /// or the watcher. The epoll watch (one-shot) wakes the watcher for bytes: it is armed while the
+    /// connection is idle, and whenever a leader leaves requests unanswered behind it. The first reply
+    /// after an idle spell wakes the watcher as well as its caller, and that wake-up takes the watch;
+    /// while calls follow one another it stays disarmed, so a lone caller's round trip wakes no other
+    /// thread and costs no <c>epoll_ctl</c>. The watcher then looks every
+    /// <see cref="BusyCheckMilliseconds"/> for a push that came after the last reply, and arms the watch
+    /// again once calls have stopped for that long.
     /// </summary>
     private sealed class Link(FrameSocket socket)
     {
         private const int IdleCheckMilliseconds = 1000;
+        private const int BusyCheckMilliseconds = 1;
         private readonly object _readLock = new();
         private readonly Epoll? _epoll = Epoll.Supported ? Epoll.Create((int)socket.Socket.Handle) : null;
         private volatile bool _closed;
+        private bool _armed; // under the read lock
+        private long _lastLead; // Environment.TickCount64 when a leader last handed reading back
 
         /// <summary>This connection's number: 1 for the first, then one more for each reconnection.</summary>
         public int Id { get; } = Interlocked.Increment(ref s_links);
@@ -366,20 +379,10 @@ internal static unsafe class HostLink
         public FrameSocket Socket { get; } = socket;
 
         /// <summary>
-        /// Makes the calling thread the one that reads the socket, when nobody else is reading: the
-        /// watcher is disarmed so it does not wake for what this thread will read. False when someone
-        /// is reading; the caller then waits for them to hand its reply on.
+        /// Makes the calling thread the one that reads the socket, when nobody else is reading. False
+        /// when someone is reading; the caller then waits for them to hand its reply on.
         /// </summary>
-        public bool TryBeginLead()
-        {
-            if (_epoll is null || !Monitor.TryEnter(_readLock))
-            {
-                return false;
-            }
-
-            _epoll.Disarm();
-            return true;
-        }
+        public bool TryBeginLead() => _epoll is not null && Monitor.TryEnter(_readLock);
 
         /// <summary>As the reader (after <see cref="TryBeginLead"/>): reads until <paramref name="waiter"/> has its reply, then hands reading back.</summary>
         public Frame? Lead(Waiter waiter)
@@ -411,15 +414,21 @@ internal static unsafe class HostLink
             return waiter.Reply;
         }
 
-        /// <summary>Hands reading back to the watcher.</summary>
+        /// <summary>
+        /// Hands reading back. Callers that found the socket being read wait for a reader: when there
+        /// are any, the watch is armed so the watcher reads for them now. (Their count is read after the
+        /// lock is let go: a caller that failed to lead while this thread held it is counted by then.)
+        /// </summary>
         public void EndLead()
         {
-            if (!_closed)
-            {
-                _epoll!.Arm();
-            }
-
+            Volatile.Write(ref _lastLead, Environment.TickCount64);
             Monitor.Exit(_readLock);
+            if (Interlocked.CompareExchange(ref s_unanswered, 0, 0) > 0 && Monitor.TryEnter(_readLock))
+            {
+                // Not taken: whoever holds the lock now is a leader, which checks the same on leaving, or the watcher, which reads while requests are unanswered.
+                Arm();
+                Monitor.Exit(_readLock);
+            }
         }
 
         /// <summary>The watcher: reads whatever arrives while no caller leads (the only reader where there is no epoll).</summary>
@@ -431,14 +440,27 @@ internal static unsafe class HostLink
                 {
                     if (_epoll is not null)
                     {
+                        bool armed;
                         lock (_readLock)
                         {
-                            _epoll.Arm(); // not while a leader reads: its reply must not wake this thread
+                            if (!_armed && Environment.TickCount64 - Volatile.Read(ref _lastLead) >= BusyCheckMilliseconds)
+                            {
+                                Arm(); // calls have stopped: sleep until bytes come
+                            }
+
+                            armed = _armed;
                         }
 
-                        if (!_epoll.Wait(IdleCheckMilliseconds))
+                        if (_epoll.Wait(armed ? IdleCheckMilliseconds : BusyCheckMilliseconds))
                         {
-                            continue;
+                            lock (_readLock)
+                            {
+                                _armed = false; // one-shot: the wake-up took the watch
+                            }
+                        }
+                        else if (armed)
+                        {
+                            continue; // the idle check: nothing came
                         }
                     }
 
@@ -484,6 +506,16 @@ internal static unsafe class HostLink
             }
 
             Socket.Dispose();
+        }
+
+        /// <summary>Arms the watch (under the read lock), unless the connection is closed.</summary>
+        private void Arm()
+        {
+            if (!_armed && !_closed)
+            {
+                _epoll!.Arm();
+                _armed = true;
+            }
         }
 
         /// <summary>Receives and dispatches one frame; false when the connection is lost (reported once).</summary>

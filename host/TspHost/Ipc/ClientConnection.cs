@@ -116,7 +116,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             int received;
             try
             {
-                received = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                received = SocketIO.Receive(_socket, buffer.AsSpan(end));
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -383,10 +383,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         {
             lock (_writeLock)
             {
-                while (!frames.IsEmpty)
-                {
-                    frames = frames[_socket.Send(frames)..];
-                }
+                SocketIO.Send(_socket, frames);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
