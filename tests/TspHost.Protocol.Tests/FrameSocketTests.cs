@@ -8,16 +8,7 @@ public sealed class FrameSocketTests : IDisposable
     private readonly Socket _peer;
     private readonly FrameSocket _frames;
 
-    public FrameSocketTests()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"tsphost-frames-{Guid.NewGuid():N}.sock");
-        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
-        listener.Listen(1);
-        _frames = FrameSocket.Connect(path, TimeSpan.FromSeconds(10));
-        _peer = listener.Accept();
-        File.Delete(path);
-    }
+    public FrameSocketTests() => (_frames, _peer) = UnixSocketPair.Create(path => FrameSocket.Connect(path, TimeSpan.FromSeconds(10)));
 
     public void Dispose()
     {
