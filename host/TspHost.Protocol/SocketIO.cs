@@ -14,6 +14,7 @@ namespace TspHost.Protocol;
 public static unsafe partial class SocketIO
 {
     private const int NoSignal = 0x4000; // MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE in the process that loaded the shim
+    private const int DontWait = 0x40; // MSG_DONTWAIT
     private const int Interrupted = 4; // EINTR
     private const int Again = 11; // EAGAIN: a blocking socket's timeout passed
 
@@ -29,7 +30,24 @@ public static unsafe partial class SocketIO
 
         fixed (byte* bytes = buffer)
         {
-            return (int)Call(socket, bytes, buffer.Length, sending: false);
+            return (int)Call(socket, bytes, buffer.Length, sending: false, 0);
+        }
+    }
+
+    /// <summary>
+    /// Receives what is there, up to <paramref name="buffer"/>'s length, without blocking: the byte
+    /// count, 0 at the end of the stream, or -1 when nothing has come.
+    /// </summary>
+    public static int TryReceive(Socket socket, Span<byte> buffer)
+    {
+        if (!s_direct)
+        {
+            return socket.Available > 0 || socket.Poll(0, SelectMode.SelectRead) ? socket.Receive(buffer, SocketFlags.None) : -1;
+        }
+
+        fixed (byte* bytes = buffer)
+        {
+            return (int)Call(socket, bytes, buffer.Length, sending: false, DontWait);
         }
     }
 
@@ -50,12 +68,13 @@ public static unsafe partial class SocketIO
         {
             for (var sent = 0; sent < data.Length;)
             {
-                sent += (int)Call(socket, bytes + sent, data.Length - sent, sending: true);
+                sent += (int)Call(socket, bytes + sent, data.Length - sent, sending: true, NoSignal);
             }
         }
     }
 
-    private static nint Call(Socket socket, byte* bytes, int length, bool sending)
+    /// <summary>One send or recv, again when a signal interrupts it; -1 for a would-block with <see cref="DontWait"/>.</summary>
+    private static nint Call(Socket socket, byte* bytes, int length, bool sending, int flags)
     {
         var handle = socket.SafeHandle; // throws ObjectDisposedException once disposed
         var added = false;
@@ -65,13 +84,18 @@ public static unsafe partial class SocketIO
             var fd = (int)handle.DangerousGetHandle();
             while (true)
             {
-                var n = sending ? send(fd, bytes, length, NoSignal) : recv(fd, bytes, length, 0);
+                var n = sending ? send(fd, bytes, length, flags) : recv(fd, bytes, length, flags);
                 if (n >= 0)
                 {
                     return n;
                 }
 
                 var errno = Marshal.GetLastSystemError();
+                if (errno == Again && (flags & DontWait) != 0)
+                {
+                    return -1;
+                }
+
                 if (errno != Interrupted)
                 {
                     throw Error(errno);

@@ -107,6 +107,19 @@ public sealed class HostConfigurationTests : IDisposable
         Assert.Equal("p", options.PluginsDirectory);
         Assert.Equal(TimeSpan.FromMilliseconds(50), options.HotPlugQuietPeriod);
         Assert.Equal(new HostOptions().OperationTimeout, options.OperationTimeout);
+        Assert.Equal(TimeSpan.FromMicroseconds(20), options.RequestPoll);
+    }
+
+    [Fact]
+    public void RequestPoll_IsReadInMicroseconds_ZeroTurnsItOff_AndAnOutOfRangeValueIsNamed()
+    {
+        Assert.Equal(TimeSpan.Zero, HostConfiguration.Load(WriteConfiguration("""{ "Ipc": { "PollMicroseconds": 0 } }""")).ReadHostOptions().RequestPoll);
+        Assert.Equal(TimeSpan.FromMicroseconds(150), HostConfiguration.Load(WriteConfiguration("""{ "Ipc": { "PollMicroseconds": 150 } }""")).ReadHostOptions().RequestPoll);
+
+        var file = WriteConfiguration("""{ "Ipc": { "PollMicroseconds": -5 } }""");
+        var e = Assert.Throws<HostConfigurationException>(HostConfiguration.Load(file).ReadHostOptions);
+
+        Assert.Equal($"{file}: Ipc:PollMicroseconds = '-5' is not valid; expected a whole number of microseconds from 0 to 10000.", e.Message);
     }
 
     [Theory]

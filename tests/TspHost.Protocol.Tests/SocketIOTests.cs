@@ -57,6 +57,28 @@ public sealed class SocketIOTests : IDisposable
     }
 
     [Fact]
+    public void TryReceive_IsMinusOneWhileNothingCame_ThenTheBytes_ThenZeroAtTheEndOfTheStream()
+    {
+        var buffer = new byte[16];
+        Assert.Equal(-1, SocketIO.TryReceive(_a, buffer));
+
+        _b.Send([7, 8]);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        int got;
+        while ((got = SocketIO.TryReceive(_a, buffer)) < 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(1);
+        }
+
+        Assert.Equal(2, got);
+        Assert.Equal([7, 8], buffer[..2]);
+        Assert.Equal(-1, SocketIO.TryReceive(_a, buffer));
+
+        _b.Shutdown(SocketShutdown.Send);
+        Assert.Equal(0, SocketIO.TryReceive(_a, buffer));
+    }
+
+    [Fact]
     public void Receive_PastTheReceiveTimeout_ThrowsTimedOut()
     {
         _a.ReceiveTimeout = 50;

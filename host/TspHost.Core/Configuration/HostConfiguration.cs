@@ -36,6 +36,12 @@ public sealed record HostOptions
 
     /// <summary>The longest a plugin's session start, install, configure or remove hook may take.</summary>
     public TimeSpan HookTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The default of <see cref="RequestPoll"/>.</summary>
+    public static readonly TimeSpan DefaultRequestPoll = TimeSpan.FromMicroseconds(20);
+
+    /// <summary>How long the daemon's connection thread looks for the next request before it sleeps (<c>Ipc:PollMicroseconds</c>; 0: at once).</summary>
+    public TimeSpan RequestPoll { get; init; } = DefaultRequestPoll;
 }
 
 /// <summary>
@@ -98,6 +104,7 @@ public sealed class HostConfiguration : IPluginSettingsSource
             HotPlugQuietPeriod = Milliseconds("HotPlug:QuietPeriodMilliseconds", defaults.HotPlugQuietPeriod, 10, 60_000),
             OperationTimeout = Milliseconds("Engine:OperationTimeoutMilliseconds", defaults.OperationTimeout, 100, 3_600_000),
             HookTimeout = Milliseconds("Engine:HookTimeoutMilliseconds", defaults.HookTimeout, 100, 3_600_000),
+            RequestPoll = TimeSpan.FromMicroseconds(Whole("Ipc:PollMicroseconds", (int)defaults.RequestPoll.TotalMicroseconds, 0, 10_000, "microseconds")),
         };
     }
 
@@ -150,7 +157,10 @@ public sealed class HostConfiguration : IPluginSettingsSource
         return "configuration";
     }
 
-    private TimeSpan Milliseconds(string key, TimeSpan defaultValue, int min, int max)
+    private TimeSpan Milliseconds(string key, TimeSpan defaultValue, int min, int max) =>
+        TimeSpan.FromMilliseconds(Whole(key, (int)defaultValue.TotalMilliseconds, min, max, "milliseconds"));
+
+    private int Whole(string key, int defaultValue, int min, int max, string unit)
     {
         var text = _root[key];
         if (text is null)
@@ -160,9 +170,9 @@ public sealed class HostConfiguration : IPluginSettingsSource
 
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
-            return TimeSpan.FromMilliseconds(value);
+            return value;
         }
 
-        throw new HostConfigurationException($"{SourceOf(key)}: {key} = '{text}' is not valid; expected a whole number of milliseconds from {min} to {max}.");
+        throw new HostConfigurationException($"{SourceOf(key)}: {key} = '{text}' is not valid; expected a whole number of {unit} from {min} to {max}.");
     }
 }

@@ -73,6 +73,7 @@ internal static class RunCommand
                 {
                     Socket = Path.GetFullPath(SocketPath.Resolve(parse.GetValue(Socket) ?? configuration["TspHost:Socket"])),
                     StateFile = provider.Store.Path,
+                    RequestPoll = provider.Options.RequestPoll,
                 };
                 provider.StartHotPlug();
                 builder.Services.AddSingleton(provider.Engine);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _writeLock = new();
     private readonly ArrayBufferWriter<byte> _replies = new(4096); // replies ready while one read is processed: sent in one write
+    private readonly long _pollTicks;
     private Task _writer = Task.CompletedTask;
     private volatile bool _ended;
 
@@ -38,6 +40,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         _logger = logger;
         _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxQueuedFrames) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
         _socket.SendTimeout = (int)options.SendTimeout.TotalMilliseconds; // a client that stops reading is dropped, not waited for
+        _pollTicks = (long)(options.RequestPoll.TotalSeconds * Stopwatch.Frequency);
     }
 
     public int Id { get; }
@@ -116,7 +119,11 @@ internal sealed class ClientConnection : IAsyncDisposable
             int received;
             try
             {
-                received = SocketIO.Receive(_socket, buffer.AsSpan(end));
+                received = PollForRequest(buffer.AsSpan(end));
+                if (received < 0)
+                {
+                    received = SocketIO.Receive(_socket, buffer.AsSpan(end));
+                }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -153,6 +160,34 @@ internal sealed class ClientConnection : IAsyncDisposable
                 start = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// Looks for the next request for <see cref="IpcServerOptions.RequestPoll"/> without blocking,
+    /// yielding the processor between looks: when one comes in that time it is served with no sleep
+    /// and wake-up, and while other threads want the processor (many callers) they run meanwhile and
+    /// their requests are then read together. What was read, or -1 when nothing came.
+    /// </summary>
+    private int PollForRequest(Span<byte> free)
+    {
+        if (_pollTicks == 0)
+        {
+            return -1;
+        }
+
+        var until = Stopwatch.GetTimestamp() + _pollTicks;
+        do
+        {
+            var received = SocketIO.TryReceive(_socket, free);
+            if (received >= 0)
+            {
+                return received;
+            }
+
+            Thread.Yield();
+        }
+        while (Stopwatch.GetTimestamp() < until);
+        return -1;
     }
 
     /// <summary>Serves every whole frame in <paramref name="buffer"/> from <paramref name="start"/>; true when the connection must close.</summary>

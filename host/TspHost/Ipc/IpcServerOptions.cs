@@ -1,3 +1,4 @@
+using TspHost.Core.Configuration;
 using TspHost.Protocol;
 
 namespace TspHost.Ipc;
@@ -19,6 +20,14 @@ internal sealed record IpcServerOptions
 
     /// <summary>How long one write to a client may block before the client is dropped.</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a connection's thread, having answered, keeps looking for the next request (yielding
+    /// the processor between looks) before it sleeps in <c>recv</c>. Under a stream of requests it
+    /// then serves them without a sleep and a wake-up each, and reads several at once; when requests
+    /// stop it costs this long once. Zero: sleep at once.
+    /// </summary>
+    public TimeSpan RequestPoll { get; init; } = HostOptions.DefaultRequestPoll;
 
     /// <summary>The most frames queued for one client; a client that falls further behind is disconnected.</summary>
     public int MaxQueuedFrames { get; init; } = 100_000;
