@@ -5,8 +5,9 @@ namespace TspHost.Protocol;
 
 /// <summary>
 /// Builds one frame, field by field in <see cref="FrameSchema"/> order. Writing a field of the wrong
-/// kind, too many or too few fields, or more than <see cref="FrameHeader.MaxFrameSize"/> bytes is a
-/// programming error and throws.
+/// kind, or too many or too few fields, is a programming error and throws; a value that would take
+/// the frame past <see cref="FrameHeader.MaxFrameSize"/> bytes (a string a caller passed) throws
+/// <see cref="FrameTooLargeException"/>.
 /// </summary>
 public sealed class FrameWriter
 {
@@ -104,7 +105,7 @@ public sealed class FrameWriter
 
         if (_length + size > FrameHeader.MaxFrameSize)
         {
-            throw new InvalidOperationException($"{_type}.{_fields[_field].Name} would make the frame longer than {FrameHeader.MaxFrameSize} bytes.");
+            throw new FrameTooLargeException($"{_type}.{_fields[_field].Name} would make the frame longer than {FrameHeader.MaxFrameSize} bytes.");
         }
 
         if (_length + size > _buffer.Length)
@@ -118,3 +119,6 @@ public sealed class FrameWriter
         return span;
     }
 }
+
+/// <summary>A value would take a frame past <see cref="FrameHeader.MaxFrameSize"/> bytes; the message names the frame type and field.</summary>
+public sealed class FrameTooLargeException(string message) : InvalidOperationException(message);

@@ -76,11 +76,11 @@ public static unsafe partial class SocketIO
     /// <summary>One send or recv, again when a signal interrupts it; -1 for a would-block with <see cref="DontWait"/>.</summary>
     private static nint Call(Socket socket, byte* bytes, int length, bool sending, int flags)
     {
-        var handle = socket.SafeHandle; // throws ObjectDisposedException once disposed
+        var handle = socket.SafeHandle;
         var added = false;
         try
         {
-            handle.DangerousAddRef(ref added); // the descriptor cannot be closed, and its number reused, during the call
+            handle.DangerousAddRef(ref added); // ObjectDisposedException once disposed; after it, the descriptor cannot be closed, and its number reused, during the call
             var fd = (int)handle.DangerousGetHandle();
             while (true)
             {
@@ -90,7 +90,7 @@ public static unsafe partial class SocketIO
                     return n;
                 }
 
-                var errno = Marshal.GetLastSystemError();
+                var errno = Marshal.GetLastPInvokeError();
                 if (errno == Again && (flags & DontWait) != 0)
                 {
                     return -1;

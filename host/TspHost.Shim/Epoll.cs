@@ -46,8 +46,8 @@ internal sealed partial class Epoll : IDisposable
         return watch;
     }
 
-    /// <summary>One wake-up of <see cref="Wait"/> when the socket is readable (now or later).</summary>
-    public void Arm() => Control(CtlMod, In | ReadHangUp | OneShot);
+    /// <summary>One wake-up of <see cref="Wait"/> when the socket is readable (now or later); false when epoll refuses.</summary>
+    public bool Arm() => Control(CtlMod, In | ReadHangUp | OneShot);
 
     /// <summary>Blocks until the armed socket is readable (true) or <paramref name="timeoutMilliseconds"/> pass (false).</summary>
     public unsafe bool Wait(int timeoutMilliseconds)

@@ -247,6 +247,11 @@ internal static unsafe partial class Exports
         {
             return body();
         }
+        catch (FrameTooLargeException e)
+        {
+            ShimLog.Message($"Refused without asking the host: {e.Message}");
+            return failure;
+        }
         catch (Exception e)
         {
             ShimLog.Message($"Internal failure: {e.Message}");

@@ -73,34 +73,44 @@ internal static unsafe class HostLink
 
         t_lastLink = link.Id;
         var sequence = (uint)Interlocked.Increment(ref s_sequence);
+        var request = build(new FrameWriter(type, FrameFlags.None, sequence)); // throws for a field too long for a frame: before anything is held
         var waiter = new Waiter();
         s_waiters[sequence] = waiter;
-
         Interlocked.Increment(ref s_unanswered);
-
-        // Lead before sending: a reply that came before the watcher was disarmed would wake it for nothing.
-        var leading = link.TryBeginLead();
+        Frame? reply;
         try
         {
-            link.Socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).Finish());
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            if (leading)
+            // Lead before sending: the reply is then this thread's to read.
+            var leading = link.TryBeginLead();
+            try
             {
-                link.EndLead();
+                link.Socket.Send(request.Finish());
+            }
+            catch (Exception e)
+            {
+                if (leading)
+                {
+                    link.EndLead();
+                }
+
+                if (e is not (SocketException or ObjectDisposedException))
+                {
+                    throw;
+                }
+
+                ShimLog.Message($"Could not send {type} to the host: {e.Message}");
+                HostLost(link); // the connection is broken: every caller waiting on it fails now, not after the reply timeout
+                return null;
             }
 
-            Forget(sequence);
+            reply = leading ? link.Lead(waiter) : waiter.Wait(s_replyTimeout);
+        }
+        finally
+        {
             waiter.Answered();
-            ShimLog.Message($"Could not send {type} to the host: {e.Message}");
-            HostLost(link); // the connection is broken: every caller waiting on it fails now, not after the reply timeout
-            return null;
+            Forget(sequence);
         }
 
-        var reply = leading ? link.Lead(waiter) : waiter.Wait(s_replyTimeout);
-        waiter.Answered();
-        Forget(sequence);
         if (deliverEarlierPushes && reply is not null)
         {
             AwaitCallbacks(waiter.CallbacksBefore);
@@ -371,7 +381,8 @@ internal static unsafe class HostLink
         private readonly Epoll? _epoll = Epoll.Supported ? Epoll.Create((int)socket.Socket.Handle) : null;
         private volatile bool _closed;
         private bool _armed; // under the read lock
-        private long _lastLead; // Environment.TickCount64 when a leader last handed reading back
+        private long _leadsEnded; // under the read lock
+        private long _leadsSeen; // the watcher's: _leadsEnded when it last looked
 
         /// <summary>This connection's number: 1 for the first, then one more for each reconnection.</summary>
         public int Id { get; } = Interlocked.Increment(ref s_links);
@@ -421,7 +432,7 @@ internal static unsafe class HostLink
         /// </summary>
         public void EndLead()
         {
-            Volatile.Write(ref _lastLead, Environment.TickCount64);
+            _leadsEnded++;
             Monitor.Exit(_readLock);
             if (Interlocked.CompareExchange(ref s_unanswered, 0, 0) > 0 && Monitor.TryEnter(_readLock))
             {
@@ -436,6 +447,11 @@ internal static unsafe class HostLink
         {
             try
             {
+                lock (_readLock)
+                {
+                    DispatchBuffered(); // what the handshake's read may have taken with its reply
+                }
+
                 while (!_closed)
                 {
                     if (_epoll is not null)
@@ -443,11 +459,12 @@ internal static unsafe class HostLink
                         bool armed;
                         lock (_readLock)
                         {
-                            if (!_armed && Environment.TickCount64 - Volatile.Read(ref _lastLead) >= BusyCheckMilliseconds)
+                            if (!_armed && _leadsEnded == _leadsSeen)
                             {
-                                Arm(); // calls have stopped: sleep until bytes come
+                                Arm(); // no lead ended during the last wait: calls have stopped, sleep until bytes come
                             }
 
+                            _leadsSeen = _leadsEnded;
                             armed = _armed;
                         }
 
@@ -488,7 +505,11 @@ internal static unsafe class HostLink
             }
             finally
             {
-                _epoll?.Dispose();
+                lock (_readLock)
+                {
+                    _closed = true; // a leader's EndLead must not arm a closed descriptor
+                    _epoll?.Dispose();
+                }
             }
         }
 
@@ -508,13 +529,12 @@ internal static unsafe class HostLink
             Socket.Dispose();
         }
 
-        /// <summary>Arms the watch (under the read lock), unless the connection is closed.</summary>
+        /// <summary>Arms the watch (under the read lock), unless the connection is closed. If epoll refuses, the watcher goes on looking every millisecond.</summary>
         private void Arm()
         {
             if (!_armed && !_closed)
             {
-                _epoll!.Arm();
-                _armed = true;
+                _armed = _epoll!.Arm();
             }
         }
 

@@ -74,6 +74,16 @@ public sealed class ShimScenarioTests
     }
 
     [Fact]
+    public async Task ARequestTooLongForAFrame_IsRefusedInTheShim_AndHoldsNothingUpForTheOtherThreads()
+    {
+        await RunScenarioAsync("oversized", s_fastExchange,
+            "lineMakeCall(a 40000-digit destination) -> 0x80000048",
+            "the shim says: Refused without asking the host: LineMakeCall.destAddress would make the frame longer than",
+            "lineNegotiateTSPIVersion on another thread -> 0x00000000",
+            "asynchronous requests completed exactly once (R6)");
+    }
+
+    [Fact]
     [Trait("Rule", "R6")]
     public async Task HostKilledMidCall_ShimFailsFast_ReportsOutOfService_AndReinitialisesWhenTheHostIsBack()
     {

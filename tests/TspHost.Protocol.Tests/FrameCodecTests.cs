@@ -251,7 +251,8 @@ public sealed class FrameCodecTests
     {
         Assert.Throws<InvalidOperationException>(() => new FrameWriter(FrameType.LineClose, FrameFlags.None, 1).U32(1));
         Assert.Throws<InvalidOperationException>(() => new FrameWriter(FrameType.LineClose, FrameFlags.None, 1).ToArray());
-        Assert.Throws<InvalidOperationException>(() => new FrameWriter(FrameType.LineDial, FrameFlags.None, 1).U32(1).Handle(1).String(new string('1', FrameHeader.MaxFrameSize)));
+        var tooLarge = Assert.Throws<FrameTooLargeException>(() => new FrameWriter(FrameType.LineDial, FrameFlags.None, 1).U32(1).Handle(1).String(new string('1', FrameHeader.MaxFrameSize)));
+        Assert.Equal($"LineDial.destAddress would make the frame longer than {FrameHeader.MaxFrameSize} bytes.", tooLarge.Message);
     }
 
     [Fact]

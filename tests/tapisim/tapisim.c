@@ -960,8 +960,49 @@ static void scenario_concurrent(void) {
     expect_exactly_once();
 }
 
+static void *negotiate_on_another_thread(void *arg) {
+    t_tapi_caller = 1;
+    DWORD version = 0;
+    *(LONG *)arg = TSPI_lineNegotiateTSPIVersion(1, TAPI_2_0, TAPI_3_1, &version);
+    return NULL;
+}
+
+/* A request too long for a frame is refused in the shim, and leaves nothing held: the other threads'
+ * calls and the host's pushes go on as before (a leak of the read lock would make every other
+ * thread's call wait out the shim's 30 s reply timeout). */
+static void scenario_oversized(void) {
+    session_t s;
+    HDRVLINE hdLine = install_and_open_line(&s);
+    static WCHAR destination[40001];
+    for (int i = 0; i < 40000; i++) destination[i] = '5';
+    HDRVCALL hdCall = 0;
+    EXPECT_RESULT(TSPI_lineMakeCall(next_request(), hdLine, next_htcall(), &hdCall, destination, 0, NULL), LINEERR_OPERATIONFAILED, "lineMakeCall(a 40000-digit destination)");
+    WCHAR message[512] = { 0 };
+    char text[512];
+    TspHostShim_LastMessage(message, 512);
+    for (int i = 0; i < 512; i++) text[i] = message[i] < 128 ? (char)message[i] : '?';
+    text[511] = 0;
+    EXPECT(strstr(text, "LineMakeCall.destAddress") && strstr(text, "longer than"), "the shim's message does not name the field and the limit: %s", text);
+    ok("the shim says: %s", text);
+
+    LONG result = -1;
+    pthread_t other;
+    long started = now_ms();
+    EXPECT(pthread_create(&other, NULL, negotiate_on_another_thread, &result) == 0, "pthread_create");
+    EXPECT(pthread_join(other, NULL) == 0, "pthread_join");
+    EXPECT_RESULT(result, 0, "lineNegotiateTSPIVersion on another thread");
+    EXPECT(now_ms() - started < WAIT_MS, "another thread's call took %ld ms: something is still held", now_ms() - started);
+
+    HTAPICALL htCall = next_htcall();
+    hdCall = make_connected_call(hdLine, htCall, "5550100");
+    drop_and_close(hdCall, htCall);
+    EXPECT_RESULT(TSPI_lineClose(hdLine), 0, "lineClose");
+    EXPECT_RESULT(TSPI_providerShutdown(s.version, PROVIDER_ID), 0, "providerShutdown");
+    expect_exactly_once();
+}
+
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|inflight|killburst|nohost|concurrent>\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|inflight|killburst|nohost|concurrent|oversized>\n"); return 2; }
     setvbuf(stdout, NULL, _IOLBF, 0);
     t_tapi_caller = 1;
     g_scenario = argv[2];
@@ -976,6 +1017,7 @@ int main(int argc, char **argv) {
     else if (strcmp(g_scenario, "killburst") == 0) scenario_killburst();
     else if (strcmp(g_scenario, "nohost") == 0) scenario_nohost();
     else if (strcmp(g_scenario, "concurrent") == 0) scenario_concurrent();
+    else if (strcmp(g_scenario, "oversized") == 0) scenario_oversized();
     else { fprintf(stderr, "tapisim: unknown scenario %s\n", g_scenario); return 2; }
     printf("PASS %s\n", g_scenario);
     fflush(stdout);
