@@ -142,43 +142,59 @@ public sealed class RecordingBackendLog : EventRecorder<BackendLogEntry>, IBacke
     public void Log(BackendLogLevel level, string message, Exception? exception = null) => Add(new BackendLogEntry(level, message, exception));
 }
 
-/// <summary>A thread-safe list of what arrived, in order; the base of the recorders.</summary>
+/// <summary>A thread-safe list that threads append to and tests read as a snapshot, in order.</summary>
 /// <typeparam name="T">What is recorded.</typeparam>
-public abstract class EventRecorder<T>
+public sealed class RecordedList<T>
 {
     private readonly Lock _lock = new();
-    private readonly List<T> _events = [];
+    private readonly List<T> _items = [];
 
-    /// <summary>Everything recorded, in order.</summary>
-    public IReadOnlyList<T> Events
+    /// <summary>Everything added, in order (a copy).</summary>
+    public IReadOnlyList<T> Items
     {
         get
         {
             lock (_lock)
             {
-                return [.. _events];
+                return [.. _items];
             }
         }
     }
 
-    /// <summary>How many events arrived.</summary>
+    /// <summary>How many items were added.</summary>
     public int Count
     {
         get
         {
             lock (_lock)
             {
-                return _events.Count;
+                return _items.Count;
             }
         }
     }
 
-    /// <summary>Records <paramref name="e"/>.</summary>
-    protected void Add(T e)
+    /// <summary>Adds <paramref name="item"/> at the end.</summary>
+    public void Add(T item)
     {
         lock (_lock)
         {
-            _events.Add(e);
+            _items.Add(item);
         }
     }
+}
+
+/// <summary>A thread-safe list of what arrived, in order; the base of the recorders.</summary>
+/// <typeparam name="T">What is recorded.</typeparam>
+public abstract class EventRecorder<T>
+{
+    private readonly RecordedList<T> _events = new();
+
+    /// <summary>Everything recorded, in order.</summary>
+    public IReadOnlyList<T> Events => _events.Items;
+
+    /// <summary>How many events arrived.</summary>
+    public int Count => _events.Count;
+
+    /// <summary>Records <paramref name="e"/>.</summary>
+    protected void Add(T e) => _events.Add(e);
 }

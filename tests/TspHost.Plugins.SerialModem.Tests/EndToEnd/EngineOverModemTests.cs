@@ -92,12 +92,12 @@ public sealed class EngineOverModemTests : IAsyncLifetime
     /// <summary>Plays TAPI's side: records completions and line events, accepts new calls.</summary>
     private sealed class TapiRecorder : ITapiCallbacks
     {
-        private readonly SyncList<(uint RequestId, int Result)> _completions = new();
-        private readonly SyncList<(nint HtCall, LineMessage Message, nuint P1)> _events = new();
-        private readonly SyncList<(nint HdCall, nint HtCall)> _newCalls = new();
+        private readonly TspHost.Conformance.RecordedList<(uint RequestId, int Result)> _completions = new();
+        private readonly TspHost.Conformance.RecordedList<(nint HtCall, LineMessage Message, nuint P1)> _events = new();
+        private readonly TspHost.Conformance.RecordedList<(nint HdCall, nint HtCall)> _newCalls = new();
         private long _nextHtCall = 0x9000;
 
-        public IReadOnlyList<(nint HdCall, nint HtCall)> NewCalls => _newCalls.Snapshot;
+        public IReadOnlyList<(nint HdCall, nint HtCall)> NewCalls => _newCalls.Items;
 
         public void AsyncCompletion(uint requestId, int result) => _completions.Add((requestId, result));
 
@@ -117,11 +117,11 @@ public sealed class EngineOverModemTests : IAsyncLifetime
 
         public async Task<int> CompletionAsync(uint requestId)
         {
-            await Eventually.WaitAsync(() => _completions.Snapshot.Any(c => c.RequestId == requestId), $"completion of request {requestId}");
-            return _completions.Snapshot.First(c => c.RequestId == requestId).Result;
+            await Eventually.WaitAsync(() => _completions.Items.Any(c => c.RequestId == requestId), $"completion of request {requestId}");
+            return _completions.Items.First(c => c.RequestId == requestId).Result;
         }
 
         public Task WaitForAsync(Func<(nint HtCall, LineMessage Message, nuint P1), bool> match, string what) =>
-            Eventually.WaitAsync(() => _events.Snapshot.Any(match), what);
+            Eventually.WaitAsync(() => _events.Items.Any(match), what);
     }
 }

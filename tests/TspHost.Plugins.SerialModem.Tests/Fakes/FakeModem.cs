@@ -1,4 +1,5 @@
 using System.Text;
+using TspHost.Conformance;
 
 namespace TspHost.Plugins.SerialModem.Tests.Fakes;
 
@@ -17,7 +18,7 @@ internal sealed class FakeModem
 
     private readonly Lock _lock = new();
     private readonly StringBuilder _input = new();
-    private readonly SyncList<string> _commands = new();
+    private readonly RecordedList<string> _commands = new();
     private Action<byte[]>? _send;
     private bool _echo = true;
     private bool _verbose = true;
@@ -49,7 +50,7 @@ internal sealed class FakeModem
     /// <summary>A silent modem reads everything and answers nothing (hung firmware).</summary>
     public bool Silent { get; set; }
 
-    public IReadOnlyList<string> Commands => _commands.Snapshot;
+    public IReadOnlyList<string> Commands => _commands.Items;
 
     public bool InDataMode
     {

@@ -1,4 +1,5 @@
 using TspHost.Abstractions;
+using TspHost.Conformance;
 using TspHost.Testing;
 
 namespace TspHost.Plugins.SerialModem.Tests.Fakes;
@@ -6,9 +7,9 @@ namespace TspHost.Plugins.SerialModem.Tests.Fakes;
 /// <summary>Records what a call reports, in order.</summary>
 internal sealed class RecordingCallEvents : ICallEvents
 {
-    private readonly SyncList<string> _events = new();
+    private readonly RecordedList<string> _events = new();
 
-    public IReadOnlyList<string> Events => _events.Snapshot;
+    public IReadOnlyList<string> Events => _events.Items;
 
     public PartyId? Caller { get; private set; }
 
@@ -33,12 +34,12 @@ internal sealed class RecordingCallEvents : ICallEvents
 /// <summary>Records what a line reports; incoming calls get their own recorders.</summary>
 internal sealed class RecordingLineEvents : ILineEvents
 {
-    private readonly SyncList<string> _events = new();
-    private readonly SyncList<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> _calls = new();
+    private readonly RecordedList<string> _events = new();
+    private readonly RecordedList<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> _calls = new();
 
-    public IReadOnlyList<string> Events => _events.Snapshot;
+    public IReadOnlyList<string> Events => _events.Items;
 
-    public IReadOnlyList<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> Calls => _calls.Snapshot;
+    public IReadOnlyList<(IBackendCall Call, NewCallInfo Info, RecordingCallEvents Events)> Calls => _calls.Items;
 
     public ICallEvents NewCall(IBackendCall call, NewCallInfo info)
     {

@@ -124,9 +124,9 @@ public sealed class BringUpTests
 
 internal sealed class RecordingLog : IBackendLog
 {
-    private readonly SyncList<string> _errors = new();
+    private readonly TspHost.Conformance.RecordedList<string> _errors = new();
 
-    public IReadOnlyList<string> Errors => _errors.Snapshot;
+    public IReadOnlyList<string> Errors => _errors.Items;
 
     public void Log(BackendLogLevel level, string message, Exception? exception = null)
     {
