@@ -371,7 +371,7 @@ internal static unsafe class HostLink
     /// while calls follow one another it stays disarmed, so a lone caller's round trip wakes no other
     /// thread and costs no <c>epoll_ctl</c>. The watcher then looks every
     /// <see cref="BusyCheckMilliseconds"/> for a push that came after the last reply, and arms the watch
-    /// again once calls have stopped for that long.
+    /// again once a whole such wait has passed with no lead ending.
     /// </summary>
     private sealed class Link(FrameSocket socket)
     {
@@ -434,9 +434,11 @@ internal static unsafe class HostLink
         {
             _leadsEnded++;
             Monitor.Exit(_readLock);
+
+            // If the lock is taken again meanwhile, its holder serves them: a leader checks the same on
+            // leaving, and the watcher reads while requests are unanswered.
             if (Interlocked.CompareExchange(ref s_unanswered, 0, 0) > 0 && Monitor.TryEnter(_readLock))
             {
-                // Not taken: whoever holds the lock now is a leader, which checks the same on leaving, or the watcher, which reads while requests are unanswered.
                 Arm();
                 Monitor.Exit(_readLock);
             }
