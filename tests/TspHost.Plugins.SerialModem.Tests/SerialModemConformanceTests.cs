@@ -7,7 +7,7 @@ namespace TspHost.Plugins.SerialModem.Tests;
 
 /// <summary>
 /// The backend contract, checked against SerialModem with two fake Hayes modems (two lines) on
-/// pseudo-terminals: the plugin goes through its real termios code. A dial rings at the far end
+/// pseudo-terminals: the plugin goes through its real System.IO.Ports code. A dial rings at the far end
 /// until the suite makes it answer (OK), and a modem rings with caller ID on demand; calls are placed
 /// on the first line and arrive on the second, so a session can have both at once. Real clock, short timeouts: the modems are real I/O.
 /// </summary>

@@ -10,7 +10,7 @@ internal sealed record ModemSettings
 {
     public required string Id { get; init; }
 
-    /// <summary>A serial device path, or <c>tcp://host:port</c>.</summary>
+    /// <summary>A serial port (a device path, or a COM port name on Windows), or <c>tcp://host:port</c>.</summary>
     public required string Port { get; init; }
 
     public int Baud { get; init; } = 115200;
@@ -41,11 +41,11 @@ internal sealed record ModemSettings
     public bool IsTcp => Port.StartsWith(ModemSettingsReader.TcpScheme, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Creates the transport the settings name. Nothing is opened here.</summary>
-    public IModemTransport CreateTransport(TimeProvider time)
+    public IModemTransport CreateTransport(TimeProvider time, IBackendLog log)
     {
         if (!IsTcp)
         {
-            return new SerialPortTransport(Port, Baud);
+            return new SerialPortTransport(Port, Baud, time, log);
         }
 
         var (host, port) = ModemSettingsReader.ParseTcp(Port)!.Value;
@@ -60,7 +60,7 @@ internal sealed record ModemSettings
 internal static partial class ModemSettingsReader
 {
     public const string TcpScheme = "tcp://";
-    private const string PortForm = "a serial device path such as /dev/ttyUSB0, or tcp://host:port";
+    private const string PortForm = "a serial port (a device path such as /dev/ttyUSB0, or COM3 on Windows), or tcp://host:port";
     private const string CommandForm = "AT commands separated by '|', each starting with AT, e.g. ATM0|ATL1";
 
     private static readonly string[] s_timingKeys = ["CommandTimeout", "DialTimeout", "GuardTime", "RingTimeout", "ReconnectDelay", "ReconnectMaxDelay", "PollInterval"];
@@ -71,6 +71,13 @@ internal static partial class ModemSettingsReader
 
     [GeneratedRegex(@"^[0-9A-Da-d*#,WwPpTt!@+ ]*$", RegexOptions.CultureInvariant)]
     private static partial Regex DialCharacters();
+
+    // Windows names its serial ports COM1, COM2, ...; System.IO.Ports takes the name as it is.
+    [GeneratedRegex(@"^COM[1-9][0-9]{0,2}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ComPortName();
+
+    /// <summary>The speeds a modem's serial port runs at.</summary>
+    public static IReadOnlyList<int> StandardBauds { get; } = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
 
     /// <summary>Reads and checks every modem; throws <see cref="BackendConfigurationException"/> naming the bad key.</summary>
     public static IReadOnlyList<ModemSettings> Read(BackendSettings settings)
@@ -130,16 +137,16 @@ internal static partial class ModemSettingsReader
     {
         var portKey = $"{id}:Port";
         var port = settings.GetRequiredString(portKey, PortForm).Trim();
-        if (port.StartsWith(TcpScheme, StringComparison.OrdinalIgnoreCase) ? ParseTcp(port) is null : !Path.IsPathRooted(port))
+        if (port.StartsWith(TcpScheme, StringComparison.OrdinalIgnoreCase) ? ParseTcp(port) is null : !IsSerialPortName(port))
         {
             throw settings.Error(portKey, port, PortForm);
         }
 
         var baudKey = $"{id}:Baud";
         var baud = settings.GetInt32(baudKey, 115200);
-        if (!Interop.Libc.BaudConstants.ContainsKey(baud))
+        if (!StandardBauds.Contains(baud))
         {
-            throw settings.Error(baudKey, baud.ToString(CultureInfo.InvariantCulture), $"one of {string.Join(", ", Interop.Libc.BaudConstants.Keys)}");
+            throw settings.Error(baudKey, baud.ToString(CultureInfo.InvariantCulture), $"one of {string.Join(", ", StandardBauds)}");
         }
 
         var initKey = $"{id}:InitCommands";
@@ -181,6 +188,13 @@ internal static partial class ModemSettingsReader
         var fallback = settings.GetMilliseconds(key, defaultValue, min, 3_600_000);
         return settings.GetMilliseconds($"{id}:{key}", fallback, min, 3_600_000);
     }
+
+    /// <summary>
+    /// A device path, or a COM port name (Windows). Not <c>\\.\COM10</c>: System.IO.Ports refuses names
+    /// starting with <c>\\</c> and opens COM10 and above by their plain name.
+    /// </summary>
+    private static bool IsSerialPortName(string port) =>
+        ComPortName().IsMatch(port) || (Path.IsPathRooted(port) && !port.StartsWith(@"\\", StringComparison.Ordinal));
 
     /// <summary>Whether <paramref name="digits"/> is something a modem can dial.</summary>
     public static bool IsDialable(string digits) => DialCharacters().IsMatch(digits);

@@ -32,7 +32,7 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
         _settings = settings;
         _time = time;
         _log = log;
-        _connection = new ModemConnection(settings, time, log, this, transportFactory ?? (s => s.CreateTransport(time)));
+        _connection = new ModemConnection(settings, time, log, this, transportFactory ?? (s => s.CreateTransport(time, log)));
     }
 
     /// <summary>

@@ -39,6 +39,14 @@ public sealed class ModemSettingsTests
         Assert.Equal(115200, tcp.Baud);
     }
 
+    [Theory]
+    [InlineData("/dev/ttyUSB0")]
+    [InlineData("/dev/tty.usbmodem1421")]
+    [InlineData("COM3")]
+    [InlineData("com12")]
+    public void Read_SerialPortNames_OfEverySystem(string port) =>
+        Assert.Equal(port, ModemSettingsReader.Read(Settings(("Modem1:Port", port))).Single().Port);
+
     [Fact]
     public void Read_NoModems_IsEmpty() => Assert.Empty(ModemSettingsReader.Read(BackendSettings.Empty));
 
@@ -46,6 +54,9 @@ public sealed class ModemSettingsTests
     [InlineData("Modem1:Baud", "12345", "Plugins:SerialModem:Modem1:Baud")]
     [InlineData("Modem1:Baud", "fast", "Plugins:SerialModem:Modem1:Baud")]
     [InlineData("Modem1:Port", "ttyUSB0", "Plugins:SerialModem:Modem1:Port")]
+    [InlineData("Modem1:Port", "COM", "Plugins:SerialModem:Modem1:Port")]
+    [InlineData("Modem1:Port", "COM0", "Plugins:SerialModem:Modem1:Port")]
+    [InlineData("Modem1:Port", @"\\.\COM10", "Plugins:SerialModem:Modem1:Port")] // System.IO.Ports takes COM10 as it is
     [InlineData("Modem1:Port", "tcp://host", "Plugins:SerialModem:Modem1:Port")]
     [InlineData("Modem1:Port", "tcp://host:99999", "Plugins:SerialModem:Modem1:Port")]
     [InlineData("Modem1:Port", "", "Plugins:SerialModem:Modem1:Port")]

@@ -121,18 +121,3 @@ public sealed class BringUpTests
         Assert.Empty(events.Events);
     }
 }
-
-internal sealed class RecordingLog : IBackendLog
-{
-    private readonly TspHost.Conformance.RecordedList<string> _errors = new();
-
-    public IReadOnlyList<string> Errors => _errors.Items;
-
-    public void Log(BackendLogLevel level, string message, Exception? exception = null)
-    {
-        if (level >= BackendLogLevel.Error)
-        {
-            _errors.Add(message);
-        }
-    }
-}

@@ -364,7 +364,7 @@ public sealed class PtyModemScenarios : ModemScenarios
     public void OpenPort_IsInExclusiveMode()
     {
         // root may open an exclusive tty anyway, so ask the driver (TIOCGEXCL) instead of trying.
-        Assert.True(PtyModemLink.IsExclusive(Link.PortSetting));
+        Assert.True(Pty.IsExclusive(Link.PortSetting));
     }
 }
 
