@@ -12,13 +12,15 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Dictionary<string, string> _settings;
     private readonly string? _pluginsDirectory;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    private HostProcess(string directory, Dictionary<string, string> settings, string? pluginsDirectory)
+    private HostProcess(string directory, Dictionary<string, string> settings, string? pluginsDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         Directory = directory;
         _settings = settings;
         _pluginsDirectory = pluginsDirectory;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     /// <summary>The directory holding the socket and the state.</summary>
@@ -46,13 +48,15 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts a host; <paramref name="simulated"/> holds Simulated plugin settings (used at providerInstall);
-    /// <paramref name="pluginsDirectory"/> is passed as <c>--plugins-dir</c> (default: the build's plugins directory).
+    /// <paramref name="pluginsDirectory"/> is passed as <c>--plugins-dir</c> (default: the build's plugins directory);
+    /// <paramref name="environment"/> holds more variables for the process (other plugins' settings, <c>TSPHOST_Plugins__Name__Key</c>).
     /// </summary>
-    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string>? simulated = null, string? pluginsDirectory = null)
+    public static async Task<HostProcess> StartAsync(
+        IReadOnlyDictionary<string, string>? simulated = null, string? pluginsDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"tsphost-it-{Guid.NewGuid():N}"[..24]);
         System.IO.Directory.CreateDirectory(directory);
-        var host = new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()), pluginsDirectory);
+        var host = new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()), pluginsDirectory, environment);
         await host.RestartAsync();
         return host;
     }
@@ -89,6 +93,11 @@ public sealed class HostProcess : IAsyncDisposable
         foreach (var (key, value) in _settings)
         {
             start.Environment[$"TSPHOST_Plugins__Simulated__{key}"] = value;
+        }
+
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
         }
 
         _process = Process.Start(start)!;
