@@ -15,7 +15,7 @@ internal enum BringUpStep
     ExtraInit,
     /// <summary><c>AT+GMI</c>, <c>AT+GMM</c>: manufacturer and model.</summary>
     Identify,
-    /// <summary><c>AT+VCID=1</c>, else <c>AT#CID=1</c>, else no caller ID.</summary>
+    /// <summary><c>AT+VCID=1</c>, else <c>AT#CID=1</c>, else no caller ID: never a reason to stay out of service.</summary>
     CallerId,
 }
 
@@ -50,7 +50,11 @@ internal sealed class ModemBringUp(AtEngine engine, ModemSettings settings, IBac
                 case BringUpStep.Configure:
                     await RequireAsync("ATE0V1", step, cancellationToken).ConfigureAwait(false);
                     engine.NumericResults = false;
-                    await OptionalAsync("ATX4", "BUSY and NO DIALTONE may be reported as NO CARRIER", cancellationToken).ConfigureAwait(false);
+                    if (await ProbeAsync("ATX4", cancellationToken).ConfigureAwait(false) != Probe.Accepted)
+                    {
+                        log.Log(BackendLogLevel.Warning, $"{Name}: the modem refused ATX4; BUSY and NO DIALTONE may be reported as NO CARRIER.");
+                    }
+
                     await RequireAsync("ATS0=0", step, cancellationToken).ConfigureAwait(false);
                     break;
                 case BringUpStep.ExtraInit:
@@ -68,7 +72,7 @@ internal sealed class ModemBringUp(AtEngine engine, ModemSettings settings, IBac
                     callerId = await FirstAcceptedAsync(["AT+VCID=1", "AT#CID=1"], cancellationToken).ConfigureAwait(false);
                     if (callerId is null)
                     {
-                        log.Log(BackendLogLevel.Information, $"{settings.Id} ({settings.Port}): the modem has no caller ID; incoming calls come without a number.");
+                        log.Log(BackendLogLevel.Information, $"{Name}: the modem has no caller ID; incoming calls come without a number.");
                     }
 
                     break;
@@ -79,6 +83,8 @@ internal sealed class ModemBringUp(AtEngine engine, ModemSettings settings, IBac
 
         return new ModemIdentity(manufacturer, model, callerId);
     }
+
+    private string Name => $"{settings.Id} ({settings.Port})";
 
     private async Task RequireAsync(string command, BringUpStep step, CancellationToken cancellationToken)
     {
@@ -91,12 +97,25 @@ internal sealed class ModemBringUp(AtEngine engine, ModemSettings settings, IBac
         }
     }
 
-    private async Task OptionalAsync(string command, string consequence, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a command the modem may not know. Only a verbose OK accepts it: modems that do not know
+    /// a command answer ERROR, a numeric code (after ATE0V1), something else, or nothing at all, and
+    /// each of these is "not supported". After no answer, one <c>AT</c> tells a modem that ignores the
+    /// command from one that is gone: any answer will do (a late answer to the probe included), none
+    /// fails the bring-up.
+    /// </summary>
+    private async Task<Probe> ProbeAsync(string command, CancellationToken cancellationToken)
     {
-        var response = await engine.SendAsync(command, settings.CommandTimeout, cancellationToken).ConfigureAwait(false);
-        if (!response.IsOk)
+        try
         {
-            log.Log(BackendLogLevel.Warning, $"{settings.Id} ({settings.Port}): the modem refused {command}; {consequence}.");
+            var response = await engine.SendAsync(command, settings.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return response is { IsOk: true, Final.IsNumeric: false } ? Probe.Accepted : Probe.Refused;
+        }
+        catch (AtTimeoutException)
+        {
+            log.Log(BackendLogLevel.Warning, $"{Name}: the modem gave no answer to {command} within {settings.CommandTimeout.TotalMilliseconds:0} ms; taking it as not supported.");
+            _ = await engine.SendAsync("AT", settings.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return Probe.Unanswered;
         }
     }
 
@@ -106,17 +125,30 @@ internal sealed class ModemBringUp(AtEngine engine, ModemSettings settings, IBac
         return response.IsOk ? response.Text : null;
     }
 
+    /// <summary>The first of <paramref name="commands"/> the modem accepts; after one it did not answer, no more are tried (a late answer could be taken for the next one's).</summary>
     private async Task<string?> FirstAcceptedAsync(string[] commands, CancellationToken cancellationToken)
     {
         foreach (var command in commands)
         {
-            var response = await engine.SendAsync(command, settings.CommandTimeout, cancellationToken).ConfigureAwait(false);
-            if (response.IsOk)
+            switch (await ProbeAsync(command, cancellationToken).ConfigureAwait(false))
             {
-                return command;
+                case Probe.Accepted:
+                    return command;
+                case Probe.Unanswered:
+                    return null;
+                case Probe.Refused:
+                default:
+                    continue;
             }
         }
 
         return null;
+    }
+
+    private enum Probe
+    {
+        Accepted,
+        Refused,
+        Unanswered,
     }
 }

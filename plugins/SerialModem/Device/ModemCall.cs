@@ -53,6 +53,8 @@ internal sealed class ModemCall : IBackendCall
 
     internal bool Answering_NeedsLock => _answering;
 
+    internal bool IsDropping_NeedsLock => _dropping;
+
     private ModemSettings Settings => _line.Settings;
 
     /// <summary>Splits a TAPI destination into dialable digits and whether more follow (a trailing <c>;</c>).</summary>

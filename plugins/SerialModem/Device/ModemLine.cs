@@ -405,6 +405,12 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
         lock (Lock)
         {
             call = _call;
+            if (call is { IsDropping_NeedsLock: true })
+            {
+                // Some modems answer ATH with NO CARRIER before OK: that is our own hang-up, and the drop decides what the call becomes.
+                return;
+            }
+
             _call = null;
         }
 

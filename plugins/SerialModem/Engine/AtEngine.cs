@@ -8,8 +8,10 @@ namespace TspHost.Plugins.SerialModem.Engine;
 /// <summary>
 /// Talks AT over a transport: one command in flight at a time with its own timeout (from the
 /// injected clock), echo tolerated, information lines collected, final results completing the
-/// command, everything else handed to the unsolicited handler. Disposing, or the port failing,
-/// fails every command still pending.
+/// command, everything else handed to the unsolicited handler. Which results are final depends on
+/// the command (<see cref="AtCommandKind"/>): a NO CARRIER while <c>ATH</c> runs goes to the
+/// unsolicited handler and ATH waits for its OK, so an OK that trails a NO CARRIER never answers the
+/// next command. Disposing, or the port failing, fails every command still pending.
 /// </summary>
 internal sealed class AtEngine : IModemTransportReceiver, IAsyncDisposable
 {
@@ -36,7 +38,10 @@ internal sealed class AtEngine : IModemTransportReceiver, IAsyncDisposable
     /// <summary>Raised once when the port fails or the engine is faulted; not raised by <see cref="DisposeAsync"/>.</summary>
     public event Action<Exception>? Faulted;
 
-    /// <summary>Accept ATV0 numeric result codes (while the modem's result format is not yet known).</summary>
+    /// <summary>
+    /// Accept every ATV0 numeric result code, CONNECT at a speed (5, 10 and up) too, while the modem's
+    /// result format is not yet known. The one-digit codes are understood at any time.
+    /// </summary>
     public bool NumericResults { get; set; }
 
     public string Description => _transport.Description;
@@ -166,7 +171,21 @@ internal sealed class AtEngine : IModemTransportReceiver, IAsyncDisposable
             }
             catch (TimeoutException) when (!exchange.Response.IsCompleted)
             {
-                exchange.Fail(new AtTimeoutException(exchange.Command, timeout));
+                AtResult? callProgress;
+                lock (_lock)
+                {
+                    callProgress = exchange.CallProgress;
+                }
+
+                if (callProgress is { } answered)
+                {
+                    // The modem answered, only not with OK or ERROR (ATH answered NO CARRIER alone): it is there.
+                    Finish(exchange, answered);
+                }
+                else
+                {
+                    exchange.Fail(new AtTimeoutException(exchange.Command, timeout));
+                }
             }
         }
         catch (Exception error)
@@ -215,13 +234,21 @@ internal sealed class AtEngine : IModemTransportReceiver, IAsyncDisposable
         }
 
         var result = AtResultParser.Parse(line, NumericResults);
-        switch (AtResultParser.Classify(result, exchange is not null))
+        switch (AtResultParser.Classify(result, exchange?.Kind))
         {
             case AtLineRole.Information:
                 exchange!.Lines.Add(line);
                 break;
             case AtLineRole.Final:
                 Finish(exchange!, result);
+                break;
+            case AtLineRole.CallProgress:
+                lock (_lock)
+                {
+                    exchange!.CallProgress ??= result;
+                }
+
+                _unsolicited(result);
                 break;
             case AtLineRole.Unsolicited:
             default:

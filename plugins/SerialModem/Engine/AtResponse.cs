@@ -27,10 +27,14 @@ internal sealed class AtExchange
     public AtExchange(string command, Action<AtResponse>? onFinal)
     {
         Command = command;
+        Kind = AtResultParser.KindOf(command);
         OnFinal = onFinal;
     }
 
     public string Command { get; }
+
+    /// <summary>Which results end the command.</summary>
+    public AtCommandKind Kind { get; }
 
     /// <summary>Runs on the reader loop when the final result arrives, before <see cref="Response"/> completes: keeps events in order.</summary>
     public Action<AtResponse>? OnFinal { get; }
@@ -44,6 +48,9 @@ internal sealed class AtExchange
     internal List<string> Lines { get; } = [];
 
     internal bool FirstLineSeen { get; set; }
+
+    /// <summary>The first call-progress result seen while the command waited for its OK or ERROR: its answer should none come.</summary>
+    internal AtResult? CallProgress { get; set; }
 
     internal void MarkSent() => _sent.TrySetResult();
 

@@ -16,6 +16,22 @@ internal enum AtResultCode
     CmeError,
 }
 
+/// <summary>Which results end a command.</summary>
+internal enum AtCommandKind
+{
+    /// <summary>
+    /// Any command that neither places nor answers a call (<c>ATH</c>, <c>ATZ</c>, <c>AT+GMI</c>):
+    /// only OK and the error results end it.
+    /// </summary>
+    Basic,
+    /// <summary>
+    /// A command that places, answers or resumes a call (<c>ATD</c>, <c>ATA</c>, <c>ATO</c>) or
+    /// leaves data mode (<c>+++</c>): the call-progress results (CONNECT, NO CARRIER, BUSY, NO ANSWER,
+    /// NO DIALTONE) end it too.
+    /// </summary>
+    Call,
+}
+
 /// <summary>What a line means once a command is (or is not) in flight.</summary>
 internal enum AtLineRole
 {
@@ -25,6 +41,12 @@ internal enum AtLineRole
     Final,
     /// <summary>Sent by the modem on its own (RING, or a result while no command is in flight).</summary>
     Unsolicited,
+    /// <summary>
+    /// A call-progress result while a <see cref="AtCommandKind.Basic"/> command is in flight: it is
+    /// about a call (some modems answer <c>ATH</c> with NO CARRIER, then OK), so the call is told and
+    /// the command waits for its own OK or ERROR; a command that gets none is answered with it.
+    /// </summary>
+    CallProgress,
 }
 
 /// <summary>One parsed line.</summary>
@@ -36,4 +58,7 @@ internal readonly record struct AtResult(AtResultCode Code, string Line, string?
 {
     /// <summary>Whether the line is a result code rather than text.</summary>
     public bool IsResultCode => Code != AtResultCode.Text;
+
+    /// <summary>Whether the line is a result code in its numeric (ATV0) form.</summary>
+    public bool IsNumeric => IsResultCode && Line.Length > 0 && char.IsAsciiDigit(Line[0]);
 }

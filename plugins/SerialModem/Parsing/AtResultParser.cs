@@ -4,8 +4,11 @@ namespace TspHost.Plugins.SerialModem.Parsing;
 
 /// <summary>
 /// Recognises V.250 result codes in lines, in verbose (ATV1) and numeric (ATV0) form, and tells
-/// final, intermediate and unsolicited results apart. RING is always unsolicited; NO CARRIER and
-/// BUSY end a command in flight but arrive on their own when the far end hangs up (as oFono treats them).
+/// final, intermediate and unsolicited results apart. The one-digit numeric codes (0 OK, 1 CONNECT,
+/// 2 RING, 3 NO CARRIER, 4 ERROR, 6 NO DIALTONE, 7 BUSY, 8 NO ANSWER) are understood at any time: a
+/// modem may answer with them whatever ATV says (as ModemManager also reads a lone digit). RING is
+/// always unsolicited; NO CARRIER and BUSY end a dial but arrive on their own when the far end hangs
+/// up (as oFono treats them), and never end a command that does not place or answer a call.
 /// </summary>
 internal static class AtResultParser
 {
@@ -39,7 +42,11 @@ internal static class AtResultParser
         [8] = AtResultCode.NoAnswer,
     };
 
-    /// <summary>Parses one line. Numeric codes count only when <paramref name="numericResults"/> is set (the modem may be in ATV0).</summary>
+    /// <summary>
+    /// Parses one line. The numeric codes other than the one-digit ones above (5 and 10 and up:
+    /// CONNECT at a speed) count only when <paramref name="numericResults"/> is set (the modem is
+    /// known to be in ATV0); otherwise a number of two or three digits is text (an S-register's value).
+    /// </summary>
     public static AtResult Parse(string line, bool numericResults = false)
     {
         ArgumentNullException.ThrowIfNull(line);
@@ -62,28 +69,41 @@ internal static class AtResultParser
             return new AtResult(AtResultCode.CmeError, text, detail, number);
         }
 
-        if (numericResults && text.Length is > 0 and <= 3 &&
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
+        if (text.Length == 1 && s_numeric.TryGetValue(text[0] - '0', out var digitCode))
         {
-            if (s_numeric.TryGetValue(numeric, out var numericCode))
-            {
-                return new AtResult(numericCode, text);
-            }
+            return new AtResult(digitCode, text);
+        }
 
-            if (numeric == 5 || numeric >= 9)
-            {
-                return new AtResult(AtResultCode.Connect, text, $"code {numeric}");
-            }
+        if (numericResults && text.Length is > 0 and <= 3 &&
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric) &&
+            (numeric == 5 || numeric >= 9))
+        {
+            return new AtResult(AtResultCode.Connect, text, $"code {numeric}");
         }
 
         return new AtResult(AtResultCode.Text, text);
     }
 
-    /// <summary>What <paramref name="result"/> means, given whether a command is waiting for its answer.</summary>
-    public static AtLineRole Classify(AtResult result, bool commandInFlight) => result.Code switch
+    /// <summary>Which results end <paramref name="command"/> (the command as sent, without the CR).</summary>
+    public static AtCommandKind KindOf(string command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command == "+++")
+        {
+            return AtCommandKind.Call;
+        }
+
+        var body = command.StartsWith("AT", StringComparison.OrdinalIgnoreCase) ? command.AsSpan(2).TrimStart() : [];
+        return body.Length > 0 && char.ToUpperInvariant(body[0]) is 'D' or 'A' or 'O' ? AtCommandKind.Call : AtCommandKind.Basic;
+    }
+
+    /// <summary>What <paramref name="result"/> means, given the kind of command waiting for its answer (<c>null</c>: none).</summary>
+    public static AtLineRole Classify(AtResult result, AtCommandKind? inFlight) => result.Code switch
     {
         AtResultCode.Ring => AtLineRole.Unsolicited,
-        AtResultCode.Text => commandInFlight ? AtLineRole.Information : AtLineRole.Unsolicited,
-        _ => commandInFlight ? AtLineRole.Final : AtLineRole.Unsolicited,
+        _ when inFlight is null => AtLineRole.Unsolicited,
+        AtResultCode.Text => AtLineRole.Information,
+        AtResultCode.Ok or AtResultCode.Error or AtResultCode.CmeError => AtLineRole.Final,
+        _ => inFlight == AtCommandKind.Call ? AtLineRole.Final : AtLineRole.CallProgress,
     };
 }

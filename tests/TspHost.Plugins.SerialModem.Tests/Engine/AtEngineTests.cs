@@ -77,6 +77,75 @@ public sealed class AtEngineTests : IAsyncLifetime
         Assert.True((await answer.WithTimeout("ATZ")).IsOk);
     }
 
+    [Theory]
+    [InlineData("ATD5551234;", "7", nameof(AtResultCode.Busy))]
+    [InlineData("ATD5551234", "1", nameof(AtResultCode.Connect))]
+    [InlineData("ATA", "3", nameof(AtResultCode.NoCarrier))]
+    [InlineData("AT+GMI", "4", nameof(AtResultCode.Error))]
+    [InlineData("ATS0=0", "0", nameof(AtResultCode.Ok))]
+    public async Task Send_NumericResultAfterVerboseWasSet_IsStillUnderstood(string command, string line, string code)
+    {
+        Assert.False(_engine.NumericResults);
+        var answer = _engine.SendAsync(command, s_timeout, CancellationToken.None);
+        _transport.Receive($"{line}\r");
+        Assert.True(answer.IsCompletedSuccessfully, $"'{line}' did not answer {command}");
+        Assert.Equal(Enum.Parse<AtResultCode>(code), (await answer).Final.Code);
+    }
+
+    [Theory]
+    [InlineData("2", nameof(AtResultCode.Ring))]
+    [InlineData("3", nameof(AtResultCode.NoCarrier))]
+    public void NumericResultWithNoCommandInFlight_IsUnsolicited(string line, string code)
+    {
+        _transport.Receive($"{line}\r");
+        Assert.Equal([Enum.Parse<AtResultCode>(code)], _unsolicited.Select(r => r.Code));
+    }
+
+    [Theory]
+    [InlineData("\r\nNO CARRIER\r\n", "\r\nOK\r\n")]
+    [InlineData("3\r", "0\r")]
+    public async Task HangUp_AnsweredNoCarrierThenOk_TheOkEndsTheHangUp_NotTheNextCommand(string noCarrier, string ok)
+    {
+        var hangUp = _engine.SendAsync("ATH", s_timeout, CancellationToken.None);
+        _transport.Receive(noCarrier);
+        Assert.False(hangUp.IsCompleted, "NO CARRIER ended ATH: the OK after it would answer the next command");
+        Assert.Equal([AtResultCode.NoCarrier], _unsolicited.Select(r => r.Code)); // the call it ended is told
+        _transport.Receive(ok);
+        Assert.True((await hangUp.WithTimeout("ATH")).IsOk);
+
+        var next = _engine.SendAsync("AT+GMI", s_timeout, CancellationToken.None);
+        await Eventually.WaitAsync(() => _transport.Written.EndsWith("AT+GMI\r", StringComparison.Ordinal), "AT+GMI written");
+        Assert.False(next.IsCompleted);
+        _transport.Receive("\r\nACME\r\n\r\nOK\r\n");
+        Assert.Equal(["ACME"], (await next.WithTimeout("AT+GMI")).Lines);
+    }
+
+    [Fact]
+    public async Task HangUp_AnsweredOnlyNoCarrier_IsAnsweredWithItAtItsTimeout_NotTakenForASilentModem()
+    {
+        var hangUp = _engine.SendAsync("ATH", s_timeout, CancellationToken.None);
+        await Eventually.WaitAsync(() => _time.ArmedTimers > 0, "the timeout armed");
+        _transport.Receive("\r\nNO CARRIER\r\n");
+        _time.Advance(s_timeout);
+        var response = await hangUp.WithTimeout("ATH");
+        Assert.Equal(AtResultCode.NoCarrier, response.Final.Code);
+    }
+
+    [Theory]
+    [InlineData("ATD5551234;")]
+    [InlineData("ATA")]
+    [InlineData("+++")]
+    public async Task CallProgressResults_EndTheCommandsThatMakeOrAnswerCalls(string command)
+    {
+        var answer = command == "+++"
+            ? _engine.EscapeToCommandModeAsync(TimeSpan.Zero, s_timeout, CancellationToken.None)
+            : _engine.SendAsync(command, s_timeout, CancellationToken.None);
+        _transport.Receive("\r\nNO CARRIER\r\n");
+        Assert.True(answer.IsCompletedSuccessfully, $"NO CARRIER did not answer {command}");
+        Assert.Equal(AtResultCode.NoCarrier, (await answer).Final.Code);
+        Assert.Empty(_unsolicited);
+    }
+
     [Fact]
     public async Task Send_RingDuringACommand_GoesToTheUnsolicitedHandler()
     {

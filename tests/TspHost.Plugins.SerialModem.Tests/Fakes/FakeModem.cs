@@ -25,6 +25,7 @@ internal sealed class FakeModem
     private bool _dataMode;
     private bool _dialPending;
     private bool _pendingDialIsData;
+    private string? _heldResult;
 
     public string Manufacturer { get; set; } = "ACME";
 
@@ -49,6 +50,24 @@ internal sealed class FakeModem
 
     /// <summary>A silent modem reads everything and answers nothing (hung firmware).</summary>
     public bool Silent { get; set; }
+
+    /// <summary>
+    /// What the modem sends for these commands instead of doing them, as raw text (<c>"4\r"</c> is a
+    /// numeric ERROR); a null reply is no answer at all. For modems that do not know a command.
+    /// </summary>
+    public Dictionary<string, string?> Replies { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Result codes come as numbers (ATV0 form) whatever ATV set: an emulator that falls back to them.</summary>
+    public bool NumericAlways { get; set; }
+
+    /// <summary>
+    /// ATH is answered NO CARRIER, then OK a little later (<see cref="TrailingOkDelay"/>), or before
+    /// anything else when the next command comes first: the modems whose trailing OK can be taken
+    /// for the next command's answer.
+    /// </summary>
+    public bool HangUpSaysNoCarrierFirst { get; set; }
+
+    public TimeSpan TrailingOkDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public IReadOnlyList<string> Commands => _commands.Items;
 
@@ -131,6 +150,7 @@ internal sealed class FakeModem
             return;
         }
 
+        SendHeldResult();
         foreach (var b in data)
         {
             Received((char)b);
@@ -203,6 +223,22 @@ internal sealed class FakeModem
         if (_echo)
         {
             Send(line + "\r");
+        }
+
+        if (Replies.TryGetValue(line, out var reply))
+        {
+            if (reply is not null)
+            {
+                Send(reply);
+            }
+
+            return;
+        }
+
+        if (HangUpSaysNoCarrierFirst && line.Equals("ATH", StringComparison.OrdinalIgnoreCase))
+        {
+            HangUpWithNoCarrierFirst();
+            return;
         }
 
         if (!line.StartsWith("AT", StringComparison.OrdinalIgnoreCase))
@@ -344,9 +380,36 @@ internal sealed class FakeModem
         Result("OK");
     }
 
+    private void HangUpWithNoCarrierFirst()
+    {
+        Result("NO CARRIER");
+        lock (_lock)
+        {
+            _heldResult = "OK";
+        }
+
+        _ = Task.Delay(TrailingOkDelay).ContinueWith(_ => SendHeldResult(), TaskScheduler.Default);
+    }
+
+    /// <summary>Sends the result held back after NO CARRIER, if it is still held.</summary>
+    private void SendHeldResult()
+    {
+        string? held;
+        lock (_lock)
+        {
+            held = _heldResult;
+            _heldResult = null;
+        }
+
+        if (held is not null)
+        {
+            Result(held);
+        }
+    }
+
     private void Result(string code)
     {
-        if (_verbose)
+        if (_verbose && !NumericAlways)
         {
             Send($"\r\n{code}\r\n");
             return;

@@ -27,6 +27,46 @@ public sealed class BringUpTests
         Assert.Equal(lastAccepted is null ? 0 : 1, modem.Commands.Count(c => c == lastAccepted));
     }
 
+    [Theory]
+    [InlineData("4\r", "4\r")] // ERROR, as a number
+    [InlineData("0\r", "0\r")] // OK as a number after ATE0V1: a modem that does not know the command
+    [InlineData("3\r", "4\r")] // neither OK nor ERROR: answered with it once its timeout has passed
+    public async Task CallerIdCommands_AnsweredWithNumericCodesAfterATE0V1_LeaveCallerIdOff_TheModemInService(string vcid, string hashCid)
+    {
+        var modem = new FakeModem { Replies = { ["AT+VCID=1"] = vcid, ["AT#CID=1"] = hashCid } };
+        await using var link = new PtyModemLink(modem);
+        await using var session = await ModemScenarios.StartAsync(link.PortSetting);
+        var line = session.Lines.Single();
+        var events = new RecordingLineEvents();
+        await line.OpenAsync(events, Ct);
+
+        Assert.Equal(["ATZ", "ATE0V1", "ATX4", "ATS0=0", "AT+GMI", "AT+GMM", "AT+VCID=1", "AT#CID=1"], modem.Commands);
+        Assert.Empty(events.Events); // in service
+        await PlaceACallAsync(line);
+        await line.CloseAsync(Ct);
+    }
+
+    [Fact]
+    public async Task CallerIdCommand_AnsweredWithNothing_LeavesCallerIdOff_TheModemInService()
+    {
+        var modem = new FakeModem { Replies = { ["AT+VCID=1"] = null } };
+        await using var link = new PtyModemLink(modem);
+        var log = new RecordingLog();
+        await using var session = await ModemScenarios.StartAsync(link.PortSetting, log); // the default 2000 ms to answer
+        var line = session.Lines.Single();
+        var events = new RecordingLineEvents();
+        await line.OpenAsync(events, Ct);
+
+        // After no answer, one AT tells a modem that ignores the command from one that is gone; no
+        // other caller ID command is tried, so a late answer cannot be taken for its.
+        Assert.Equal(["AT+GMM", "AT+VCID=1", "AT"], modem.Commands.Skip(5));
+        Assert.Empty(events.Events);
+        Assert.Contains(log.Warnings, w => w.Contains("gave no answer to AT+VCID=1 within 2000 ms", StringComparison.Ordinal));
+        Assert.Empty(log.Errors);
+        await PlaceACallAsync(line);
+        await line.CloseAsync(Ct);
+    }
+
     [Fact]
     public async Task SilentModem_LineOutOfServiceWithAClearError_ThenComesUpWhenTheModemAnswers()
     {
@@ -106,6 +146,14 @@ public sealed class BringUpTests
         await line.CloseAsync(Ct);
     }
 
+    private static async Task PlaceACallAsync(ILineDevice line)
+    {
+        var call = new RecordingCallEvents();
+        await line.MakeCallAsync(new MakeCallRequest("5551234"), call, Ct).AsTask().WithTimeout("make call");
+        await call.WaitForAsync("Connected");
+        Assert.Equal(["Dialing", "Proceeding", "Connected"], call.Events);
+    }
+
     [Fact]
     public async Task ClosedLine_ReportsNoRings()
     {
@@ -117,7 +165,7 @@ public sealed class BringUpTests
         await line.OpenAsync(events, Ct);
         await line.CloseAsync(Ct);
         modem.Ring("NMBR = 5551234");
-        await Task.Delay(100, Ct);
+        await ModemScenarios.RoundTripAsync(line);
         Assert.Empty(events.Events);
     }
 }

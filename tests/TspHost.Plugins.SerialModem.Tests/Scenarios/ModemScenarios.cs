@@ -74,6 +74,17 @@ public abstract class ModemScenarios : IAsyncLifetime
             .AsTask().WithTimeout("session start");
     }
 
+    /// <summary>
+    /// The marker of a "nothing happened" check: an AT answered by the modem after everything it sent
+    /// before, which the plugin has handled by then (one reader, in order).
+    /// </summary>
+    internal static async Task RoundTripAsync(ILineDevice line)
+    {
+        var engine = ((Device.ModemLine)line).CurrentEngine ?? throw new InvalidOperationException($"{line.Key}: the modem is not connected.");
+        var response = await engine.SendAsync("AT", TimeSpan.FromSeconds(5), Ct).WithTimeout("an AT round trip");
+        Assert.True(response.IsOk, $"AT answered {response.Final.Line}");
+    }
+
     private async Task<(IBackendCall Call, RecordingCallEvents Events)> DialAsync(string number, MediaModes media = MediaModes.InteractiveVoice)
     {
         var events = new RecordingCallEvents();
@@ -144,6 +155,49 @@ public abstract class ModemScenarios : IAsyncLifetime
         Modem.DialOutcome = (_, _) => "OK";
         var (_, second) = await DialAsync("5551234");
         await second.WaitForAsync("Connected");
+    }
+
+    [Theory]
+    [InlineData("OK", new[] { "Dialing", "Proceeding", "Connected" })]
+    [InlineData("BUSY", new[] { "Dialing", "Proceeding", "Busy", "Disconnected(Busy)" })]
+    [InlineData("NO ANSWER", new[] { "Dialing", "Proceeding", "Disconnected(NoAnswer)" })]
+    [InlineData("NO DIALTONE", new[] { "Dialing", "Proceeding", "Disconnected(NoDialTone)" })]
+    [InlineData("NO CARRIER", new[] { "Dialing", "Proceeding", "Disconnected(Normal)" })]
+    public async Task NumericResultCodes_AfterBringUp_AreUnderstood_Dialling(string result, string[] expected)
+    {
+        Modem.NumericAlways = true; // the modem falls back to ATV0 codes: 0, 7, 8, 6, 3
+        Modem.DialOutcome = (_, _) => result;
+        var (_, events) = await DialAsync("5551234");
+        await events.WaitForAsync(expected[^1]);
+        Assert.Equal(expected, events.Events);
+    }
+
+    [Fact]
+    public async Task NumericResultCodes_AfterBringUp_AreUnderstood_RingAnswerAndHangUp()
+    {
+        Modem.NumericAlways = true;
+        Modem.Ring(); // "2"
+        await LineEvents.WaitForAsync("Ringing 1");
+        var (call, _, events) = LineEvents.Calls.Single();
+        await call.AnswerAsync(Ct).AsTask().WithTimeout("answer"); // "0"
+        Modem.RemoteHangUp(); // "3"
+        await events.WaitForAsync("Disconnected(Normal)");
+        Assert.Equal(["Connected", "Disconnected(Normal)"], events.Events);
+    }
+
+    [Fact]
+    public async Task HangUp_AnsweredNoCarrierThenOk_EndsIdle_AndTheOkDoesNotAnswerTheNextDial()
+    {
+        Modem.HangUpSaysNoCarrierFirst = true;
+        var (call, events) = await ConnectedVoiceCallAsync();
+        await call.DropAsync(Ct).AsTask().WithTimeout("drop");
+        Assert.Equal(["Dialing", "Proceeding", "Connected", "Idle"], events.Events); // the NO CARRIER was the hang-up, not the far end
+        await call.ReleaseAsync(Ct);
+
+        Modem.DialOutcome = (_, _) => "BUSY";
+        var (_, next) = await DialAsync("5550000");
+        await next.WaitForAsync("Disconnected(Busy)");
+        Assert.Equal(["Dialing", "Proceeding", "Busy", "Disconnected(Busy)"], next.Events);
     }
 
     [Fact]
@@ -291,8 +345,9 @@ public abstract class ModemScenarios : IAsyncLifetime
         await call.DropAsync(Ct).AsTask().WithTimeout("reject");
         Assert.Equal(["Idle"], events.Events);
         Modem.Ring();
-        await Task.Delay(100, Ct);
+        await RoundTripAsync(Line);
         Assert.Single(LineEvents.Calls);
+        Assert.Equal(["NewCall Offering", "Ringing 1"], LineEvents.Events);
     }
 
     [Fact]
@@ -340,11 +395,11 @@ public abstract class ModemScenarios : IAsyncLifetime
     {
         var (call, events) = await ConnectedVoiceCallAsync();
         await call.ReleaseAsync(Ct).AsTask().WithTimeout("release");
+        Assert.Equal("ATH", Modem.Commands[^1]);
         var seen = events.Events.Count;
         Modem.RemoteHangUp();
-        await Task.Delay(100, Ct);
+        await RoundTripAsync(Line);
         Assert.Equal(seen, events.Events.Count);
-        Assert.Equal("ATH", Modem.Commands[^1]);
     }
 
     [Fact]
