@@ -58,7 +58,6 @@ internal sealed class SerialPortTransport : IModemTransport
     {
         ArgumentNullException.ThrowIfNull(receiver);
         cancellationToken.ThrowIfCancellationRequested();
-        Stream stream;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
@@ -68,11 +67,12 @@ internal sealed class SerialPortTransport : IModemTransport
             }
 
             _port = OpenPort();
-            _stream = stream = _port.BaseStream;
+            _stream = _port.BaseStream;
             _receiver = receiver;
+            // Delivers nothing under the lock: a read always completes later, from the port's I/O thread.
+            _reader = ReadLoopAsync(_stream, receiver);
         }
 
-        _reader = ReadLoopAsync(stream, receiver);
         return ValueTask.CompletedTask;
     }
 
@@ -144,6 +144,11 @@ internal sealed class SerialPortTransport : IModemTransport
         {
             // The cancelled read completes at once; the bound only guards against a stuck library.
             await reader.WaitAsync(CloseBound, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (reader is null || reader.IsCompleted)
+        {
+            _closing.Dispose();
         }
     }
 
