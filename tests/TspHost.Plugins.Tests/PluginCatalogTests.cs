@@ -196,7 +196,7 @@ public sealed class PluginCatalogTests : IDisposable
         Assert.Equal("HotPlug line", await FirstLineNameAsync(catalog, "HotPlug"));
     }
 
-    private static BackendSessionContext Context() =>
+    internal static BackendSessionContext Context() =>
         new(BackendSettings.Empty, new NullLog(), TimeProvider.System, new NoEvents());
 
     private sealed class NullLog : IBackendLog
