@@ -95,7 +95,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     /// <summary>Starts a session with <see cref="Settings"/>; the suite disposes it when the test ends.</summary>
     protected async Task<IBackendSession> StartSessionAsync()
     {
-        var context = new BackendSessionContext(Settings, Log, Time, SessionEvents);
+        var context = new BackendSessionContext { Settings = Settings, Log = Log, Time = Time, Events = SessionEvents };
         var session = await WithinAsync(Backend.StartSessionAsync(context, TestToken), "StartSessionAsync");
         _sessions.Add(session);
         return session;
@@ -175,7 +175,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(events);
-        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), events, TestToken), "MakeCallAsync");
+        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, events, TestToken), "MakeCallAsync");
         await MakeFarEndAnswerAsync(session, line, call);
         await WaitUntilAsync(() => events.HasReached(CallState.Connected) || events.HasReached(CallState.Disconnected), "the call to be CONNECTED");
         return call;

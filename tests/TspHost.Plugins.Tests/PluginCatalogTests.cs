@@ -197,7 +197,7 @@ public sealed class PluginCatalogTests : IDisposable
     }
 
     internal static BackendSessionContext Context() =>
-        new(BackendSettings.Empty, new NullLog(), TimeProvider.System, new NoEvents());
+        new() { Settings = BackendSettings.Empty, Log = new NullLog(), Time = TimeProvider.System, Events = new NoEvents() };
 
     private sealed class NullLog : IBackendLog
     {

@@ -14,7 +14,7 @@ public sealed class UsbHandsetBackendTests
     {
         var backend = new UsbHandsetBackend(_ => _transport);
         var values = new BackendSettings(settings.Select(s => KeyValuePair.Create(s.Key, s.Value)), "test", "Plugins:UsbHandset");
-        return await backend.StartSessionAsync(new BackendSessionContext(values, _log, _time, _sessionEvents), CancellationToken.None);
+        return await backend.StartSessionAsync(new BackendSessionContext { Settings = values, Log = _log, Time = _time, Events = _sessionEvents }, CancellationToken.None);
     }
 
     private async Task<(IBackendSession Session, IPhoneDevice Phone, FakeConnection Device, PhoneEventLog Events)> OpenAsync(byte[] descriptor, params (string Key, string Value)[] settings)
