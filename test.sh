@@ -62,6 +62,10 @@ require_packages \
 say "Building (warnings are errors)"
 dotnet build Plugins.sln -c "$configuration" -nologo -clp:NoSummary -v:quiet
 
+# The plugin SDK packages: the third-party test (ThirdPartyPluginTests) installs the template from them.
+say "Packing the plugin SDK (./pack.sh)"
+./pack.sh >/dev/null
+
 say "Running tests"
 rm -rf "$results"
 mkdir -p "$results"

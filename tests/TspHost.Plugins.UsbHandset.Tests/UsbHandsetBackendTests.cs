@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TspHost.Abstractions;
 using TspHost.Testing;
 
@@ -6,7 +7,7 @@ namespace TspHost.Plugins.UsbHandset.Tests;
 public sealed class UsbHandsetBackendTests
 {
     private readonly FakeTransport _transport = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly SessionEventLog _sessionEvents = new();
     private readonly ListLog _log = new();
 

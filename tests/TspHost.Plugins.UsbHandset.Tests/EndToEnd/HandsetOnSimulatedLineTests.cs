@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TspHost.Abstractions;
 using TspHost.Core.Configuration;
 using TspHost.Core.Lifecycle;
@@ -32,7 +33,7 @@ public sealed class HandsetOnSimulatedLineTests : IAsyncLifetime
     private const string RingLed = "07:0400";
     private const string OffHookAndRingLeds = "07:0600";
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly FakeTransport _transport = new();
     private readonly SimulatedBackend _simulated = new();
     private readonly TapiTimeline _tapi = new();
