@@ -36,7 +36,7 @@ trap 'rm -rf "$stage"' EXIT
 
 publish() { dotnet publish "$@" -c Release -nologo -v:q -clp:NoSummary -p:DebugType=none; }
 echo "Publishing tsphost ($rid) ..."
-publish host/TspHost/TspHost.csproj -r "$rid" --self-contained false -o "$stage"
+publish host/TspHost/TspHost.csproj -r "$rid" --self-contained false -o "$stage" -p:BuildPluginFolders=false
 for project in plugins/*/*.csproj; do
     name=$(basename "$(dirname "$project")")
     echo "Publishing plugin $name ..."
