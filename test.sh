@@ -48,9 +48,11 @@ command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK (dotnet) is n
 # uses it). mingw-w64's gcc for x86_64 Windows, with its Windows headers, compiles the shim's TAPI
 # structure layouts and TSPI signatures against tapi.h and tspi.h (TapiLayoutTests). The UsbHandset
 # device tests fake a handset with umockdev (sysfs and /dev through LD_PRELOAD) and drive the
-# libusb transport against it.
+# libusb transport against it. strace records the order of the daemon's system calls for the
+# systemd notify test (listen before READY=1).
 require_packages \
     gcc=gcc \
+    strace=strace \
     x86_64-w64-mingw32-gcc=gcc-mingw-w64-x86-64 \
     umockdev-run=umockdev \
     libumockdev.so.0=libumockdev0 \
@@ -59,6 +61,10 @@ require_packages \
 
 say "Building (warnings are errors)"
 dotnet build Plugins.sln -c "$configuration" -nologo -clp:NoSummary -v:quiet
+
+# The plugin SDK packages: the third-party test (ThirdPartyPluginTests) installs the template from them.
+say "Packing the plugin SDK (./pack.sh)"
+./pack.sh >/dev/null
 
 say "Running tests"
 rm -rf "$results"

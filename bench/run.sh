@@ -68,7 +68,7 @@ section=$(mktemp)
 {
     echo "Written by \`bench/run.sh $calls $rounds\` on $(date -u +%Y-%m-%d)."
     echo
-    echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, Linux $(uname -r), .NET SDK $(dotnet --version); the tsphost daemon in Release, the shim Native AOT (net9.0), C compiled with gcc -O2. Load average when the run started: $load (on a shared machine single runs vary by a factor of two or more)."
+    echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, Linux $(uname -r), .NET SDK $(dotnet --version); the tsphost daemon in Release, the shim Native AOT (net10.0), C compiled with gcc -O2. Load average when the run started: $load (on a shared machine single runs vary by a factor of two or more)."
     echo
     echo "- \`raw-unix-socket\`: the floor. C client and C server ping-pong 20-byte requests and 36-byte replies (the sizes of a lineGetCallStatus frame and its reply) over a Unix socket pair, one connection and one server thread per client thread."
     echo "- \`raw-unix-socket-poll${poll_us}us\`: the same, the server looking for the next request for ${poll_us} µs (a non-blocking recv, then sched_yield) before it sleeps in read(), as tsphost's connection thread does by default."

@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+
 namespace TspHost.Abstractions;
 
 /// <summary>
@@ -17,14 +20,14 @@ public interface ITelephonyBackend
     /// </summary>
     void ValidateSettings(BackendSettings settings);
 
-    /// <summary>Runs when the plugin is installed into the provider. Throwing backs the install out.</summary>
-    ValueTask InstallAsync(BackendHookContext context, CancellationToken cancellationToken);
+    /// <summary>Runs when the plugin is installed into the provider. Throwing backs the install out. By default it does nothing.</summary>
+    ValueTask InstallAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Runs after the plugin's settings changed. It never runs during a session.</summary>
-    ValueTask ConfigureAsync(BackendHookContext context, CancellationToken cancellationToken);
+    /// <summary>Runs after the plugin's settings changed. It never runs during a session. By default it does nothing.</summary>
+    ValueTask ConfigureAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Runs when the plugin is removed from the provider. Failures are logged; the removal goes ahead.</summary>
-    ValueTask RemoveAsync(BackendHookContext context, CancellationToken cancellationToken);
+    /// <summary>Runs when the plugin is removed from the provider. Failures are logged; the removal goes ahead. By default it does nothing.</summary>
+    ValueTask RemoveAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Starts a session: from here until the session is disposed, the backend's devices are live.
@@ -43,18 +46,71 @@ public interface IBackendSession : IAsyncDisposable
     IReadOnlyList<IPhoneDevice> Phones { get; }
 }
 
+// Both contexts grow by init-only properties (see MakeCallRequest); contract 1.0's positional
+// constructors and Deconstruct methods stay, hidden, for plugins built against it.
+
 /// <summary>What the host gives a backend for an install, configure or remove hook.</summary>
-/// <param name="Settings">The plugin's settings after the change.</param>
-/// <param name="Log">Where the backend reports what it does.</param>
-/// <param name="Time">The clock; tests inject a fake one.</param>
-public sealed record BackendHookContext(BackendSettings Settings, IBackendLog Log, TimeProvider Time);
+public sealed record BackendHookContext
+{
+    /// <summary>Creates a context; every property is required.</summary>
+    public BackendHookContext()
+    {
+    }
+
+    /// <summary>Contract 1.0's constructor, kept for plugins built against it.</summary>
+    [Obsolete("Set the properties instead: new BackendHookContext { Settings = ..., Log = ..., Time = ... }.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [SetsRequiredMembers]
+    public BackendHookContext(BackendSettings Settings, IBackendLog Log, TimeProvider Time) =>
+        (this.Settings, this.Log, this.Time) = (Settings, Log, Time);
+
+    /// <summary>The plugin's settings after the change.</summary>
+    public required BackendSettings Settings { get; init; }
+
+    /// <summary>Where the backend reports what it does.</summary>
+    public required IBackendLog Log { get; init; }
+
+    /// <summary>The clock; tests inject a fake one.</summary>
+    public required TimeProvider Time { get; init; }
+
+    /// <summary>Contract 1.0's deconstruction, kept for plugins built against it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void Deconstruct(out BackendSettings Settings, out IBackendLog Log, out TimeProvider Time) =>
+        (Settings, Log, Time) = (this.Settings, this.Log, this.Time);
+}
 
 /// <summary>What the host gives a backend for a session.</summary>
-/// <param name="Settings">The plugin's settings, a snapshot fixed for the whole session.</param>
-/// <param name="Log">Where the backend reports what it does.</param>
-/// <param name="Time">The clock; tests inject a fake one.</param>
-/// <param name="Events">Where the backend reports devices that appear or vanish during the session.</param>
-public sealed record BackendSessionContext(BackendSettings Settings, IBackendLog Log, TimeProvider Time, ISessionEvents Events);
+public sealed record BackendSessionContext
+{
+    /// <summary>Creates a context; every property is required.</summary>
+    public BackendSessionContext()
+    {
+    }
+
+    /// <summary>Contract 1.0's constructor, kept for plugins built against it.</summary>
+    [Obsolete("Set the properties instead: new BackendSessionContext { Settings = ..., Log = ..., Time = ..., Events = ... }.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [SetsRequiredMembers]
+    public BackendSessionContext(BackendSettings Settings, IBackendLog Log, TimeProvider Time, ISessionEvents Events) =>
+        (this.Settings, this.Log, this.Time, this.Events) = (Settings, Log, Time, Events);
+
+    /// <summary>The plugin's settings, a snapshot fixed for the whole session.</summary>
+    public required BackendSettings Settings { get; init; }
+
+    /// <summary>Where the backend reports what it does.</summary>
+    public required IBackendLog Log { get; init; }
+
+    /// <summary>The clock; tests inject a fake one.</summary>
+    public required TimeProvider Time { get; init; }
+
+    /// <summary>Where the backend reports devices that appear or vanish during the session.</summary>
+    public required ISessionEvents Events { get; init; }
+
+    /// <summary>Contract 1.0's deconstruction, kept for plugins built against it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void Deconstruct(out BackendSettings Settings, out IBackendLog Log, out TimeProvider Time, out ISessionEvents Events) =>
+        (Settings, Log, Time, Events) = (this.Settings, this.Log, this.Time, this.Events);
+}
 
 /// <summary>Devices appearing or vanishing during a session (hot plug).</summary>
 public interface ISessionEvents

@@ -13,10 +13,10 @@ public static class PluginContract
     public const int Major = 1;
 
     /// <summary>Incremented for additive changes; a host accepts plugins built against an equal or older minor.</summary>
-    public const int Minor = 0;
+    public const int Minor = 1;
 
     /// <summary>The contract version as text, <c>Major.Minor</c>.</summary>
-    public const string Version = "1.0";
+    public const string Version = "1.1";
 }
 
 /// <summary>

@@ -186,3 +186,14 @@ public sealed class TelephonyException : Exception
     /// <summary>The kind of failure.</summary>
     public TelephonyError Error { get; }
 }
+
+/// <summary>The failure of an optional operation a device does not implement.</summary>
+internal static class Unavailable
+{
+    public static ValueTask Operation(string operation) => ValueTask.FromException(Error(operation));
+
+    public static ValueTask<T> Operation<T>(string operation) => ValueTask.FromException<T>(Error(operation));
+
+    private static TelephonyException Error(string operation) =>
+        new(TelephonyError.OperationUnavailable, $"{operation} is not supported by this device.");
+}

@@ -70,10 +70,10 @@ public static class IncomingCallScript
         switch (fields[2])
         {
             case "P" or "p":
-                caller = new PartyId(null, name, PartyAvailability.Blocked);
+                caller = new PartyId { Number = null, Name = name, Availability = PartyAvailability.Blocked };
                 break;
             case "O" or "o":
-                caller = new PartyId(null, name, PartyAvailability.OutOfArea);
+                caller = new PartyId { Number = null, Name = name, Availability = PartyAvailability.OutOfArea };
                 break;
             default:
                 var digits = DialString.Normalize(fields[2]);
@@ -82,7 +82,7 @@ public static class IncomingCallScript
                     return $"the number '{fields[2]}' is not digits, P or O";
                 }
 
-                caller = new PartyId(digits, name);
+                caller = new PartyId { Number = digits, Name = name };
                 break;
         }
 

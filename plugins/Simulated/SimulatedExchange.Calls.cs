@@ -290,7 +290,7 @@ public sealed partial class SimulatedExchange
             SetState_NeedsLock(conference, CallState.OnHoldPendingConference);
             var consultation = NewCall_NeedsLock(line, consultationEvents);
             SetState_NeedsLock(consultation, CallState.DialTone);
-            return new ConferenceSetup(conference, consultation);
+            return new ConferenceSetup { Conference = conference, Consultation = consultation };
         });
 
     // Release always completes, also after the session ended: the host calls it exactly once per call.
@@ -368,7 +368,7 @@ public sealed partial class SimulatedExchange
         }
 
         var callee = _lines.Find(l => l.Number == number);
-        var called = callee?.Party ?? new PartyId(number);
+        var called = callee?.Party ?? new PartyId { Number = number };
         call.FarParty = called;
         Emit_NeedsLock(call, e => e.PartyChanged(PartyRole.Called, called));
         SetState_NeedsLock(call, CallState.Proceeding);

@@ -74,7 +74,7 @@ public sealed partial class SimulatedExchange
         call.FarParty = caller;
 
         // R10: NEWCALL is the call's first event; its initial state stands for the first CALLSTATE.
-        var info = new NewCallInfo(CallState.Offering, CallOrigin.Inbound, MediaModes.InteractiveVoice, caller);
+        var info = new NewCallInfo { InitialState = CallState.Offering, Origin = CallOrigin.Inbound, MediaMode = MediaModes.InteractiveVoice, Caller = caller };
         EmitLine_NeedsLock(line, sink =>
         {
             var events = sink.NewCall(call, info);

@@ -32,7 +32,7 @@ internal sealed class SimulatedLine(SimulatedExchange exchange, int index, strin
 
     public List<SimulatedCall> Calls { get; } = [];
 
-    public PartyId Party => new(Number, $"Line {Index}");
+    public PartyId Party => new() { Number = Number, Name = $"Line {Index}" };
 
     public ValueTask OpenAsync(ILineEvents events, CancellationToken cancellationToken) => Exchange.OpenLineAsync(this, events, cancellationToken);
 

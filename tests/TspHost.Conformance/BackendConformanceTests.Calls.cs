@@ -45,7 +45,7 @@ public abstract partial class BackendConformanceTests
     {
         var (_, line, _) = await OpenCallingLineAsync();
         var events = new RecordingCallEvents();
-        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), events, TestToken), "MakeCallAsync");
+        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, events, TestToken), "MakeCallAsync");
 
         await DropAndExpectIdleAsync(call, events);
     }
@@ -56,7 +56,7 @@ public abstract partial class BackendConformanceTests
     {
         var (_, line, _) = await OpenCallingLineAsync();
         var events = new RecordingCallEvents();
-        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), events, TestToken), "MakeCallAsync");
+        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, events, TestToken), "MakeCallAsync");
 
         await WithinAsync(call.ReleaseAsync(TestToken), "ReleaseAsync");
         var seen = events.Count;
@@ -168,7 +168,7 @@ public abstract partial class BackendConformanceTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         IBackendSession? early = null;
-        var context = new BackendSessionContext(Settings, Log, Time, SessionEvents);
+        var context = new BackendSessionContext { Settings = Settings, Log = Log, Time = Time, Events = SessionEvents };
         await EndsCancelledOrCompletesAsync(async () => early = await Backend.StartSessionAsync(context, cancelled.Token), "StartSessionAsync");
         if (early is not null)
         {
@@ -187,7 +187,7 @@ public abstract partial class BackendConformanceTests
             if (AnsweringNumber is not null && line.Capabilities.Features.HasFlag(LineFeatures.MakeCall))
             {
                 IBackendCall? call = null;
-                await EndsCancelledOrCompletesAsync(async () => call = await line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), new RecordingCallEvents(), cancelled.Token), $"{line.Key} MakeCallAsync");
+                await EndsCancelledOrCompletesAsync(async () => call = await line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, new RecordingCallEvents(), cancelled.Token), $"{line.Key} MakeCallAsync");
                 if (call is not null)
                 {
                     await WithinAsync(call.ReleaseAsync(TestToken), "ReleaseAsync");
@@ -216,7 +216,7 @@ public abstract partial class BackendConformanceTests
         await EndsCancelledOrCompletesAsync(
             async () =>
             {
-                var placing = line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), new RecordingCallEvents(), cancellation.Token);
+                var placing = line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, new RecordingCallEvents(), cancellation.Token);
                 await cancellation.CancelAsync();
                 call = await placing;
             },
@@ -248,7 +248,7 @@ public abstract partial class BackendConformanceTests
         var line = SelectCallingLine(session);
         if (AnsweringNumber is not null && line is not null)
         {
-            await WithinAsync(line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), callEvents, TestToken), "MakeCallAsync");
+            await WithinAsync(line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, callEvents, TestToken), "MakeCallAsync");
         }
 
         if (CanTriggerIncomingCall && SelectAnsweringLine(session) is { } answering && answering != line)
@@ -266,7 +266,7 @@ public abstract partial class BackendConformanceTests
         if (line is not null && AnsweringNumber is not null)
         {
             // After the end an operation may fail, but it must end.
-            await EndsAsync(() => line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), new RecordingCallEvents(), TestToken).AsTask(), "MakeCallAsync after the session ended");
+            await EndsAsync(() => line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, new RecordingCallEvents(), TestToken).AsTask(), "MakeCallAsync after the session ended");
         }
     }
 
@@ -277,7 +277,7 @@ public abstract partial class BackendConformanceTests
         var callEvents = new RecordingCallEvents();
         if (placeCall)
         {
-            await WithinAsync(line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), callEvents, TestToken), "MakeCallAsync");
+            await WithinAsync(line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, callEvents, TestToken), "MakeCallAsync");
         }
 
         if (incomingCall)

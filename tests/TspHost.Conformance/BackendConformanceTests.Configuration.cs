@@ -32,7 +32,7 @@ public abstract partial class BackendConformanceTests
     [Fact]
     public async Task InstallConfigureRemove_WithValidSettings_Complete()
     {
-        var context = new BackendHookContext(Settings, Log, Time);
+        var context = new BackendHookContext { Settings = Settings, Log = Log, Time = Time };
         await WithinAsync(Backend.InstallAsync(context, TestToken), "InstallAsync");
         await WithinAsync(Backend.ConfigureAsync(context, TestToken), "ConfigureAsync");
         await WithinAsync(Backend.ConfigureAsync(context, TestToken), "ConfigureAsync a second time");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TspHost.Abstractions;
 using TspHost.Testing;
 
@@ -10,7 +11,7 @@ namespace TspHost.Conformance;
 /// that need something the backend cannot do in a test are reported as skipped, not passed.
 /// </summary>
 /// <remarks>
-/// Every wait is bounded. With the default <see cref="ManualTimeProvider"/> the suite moves the clock
+/// Every wait is bounded. With the default <see cref="FakeTimeProvider"/> the suite moves the clock
 /// itself while it waits (in <see cref="TimeStep"/> steps, at most <see cref="MaxVirtualWait"/>), so
 /// nothing sleeps; a backend that needs real time overrides <see cref="CreateTimeProvider"/>.
 /// </remarks>
@@ -54,7 +55,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     protected virtual TimeSpan RealTimeGrace => TimeSpan.FromSeconds(1);
 
     /// <summary>How long the suite lets pass when it checks that nothing more happens (virtual time on a manual clock).</summary>
-    protected virtual TimeSpan QuietPeriod => Time is ManualTimeProvider ? TimeSpan.FromMinutes(1) : TimeSpan.FromMilliseconds(300);
+    protected virtual TimeSpan QuietPeriod => Time is FakeTimeProvider ? TimeSpan.FromMinutes(1) : TimeSpan.FromMilliseconds(300);
 
     /// <summary>The backend of the current test.</summary>
     protected ITelephonyBackend Backend => _backend ??= CreateBackend();
@@ -71,8 +72,11 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     /// <summary>The cancellation token of the running test.</summary>
     protected static CancellationToken TestToken => TestContext.Current.CancellationToken;
 
-    /// <summary>Creates the clock of a test; a <see cref="ManualTimeProvider"/> unless the backend needs real time.</summary>
-    protected virtual TimeProvider CreateTimeProvider() => new ManualTimeProvider();
+    /// <summary>
+    /// Creates the clock of a test: a <see cref="FakeTimeProvider"/> (Microsoft.Extensions.TimeProvider.Testing)
+    /// the suite moves itself, unless the backend needs real time (return <see cref="TimeProvider.System"/>).
+    /// </summary>
+    protected virtual TimeProvider CreateTimeProvider() => new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
 
     /// <summary>Makes the far end of an outgoing call answer. By default it answers on its own.</summary>
     protected virtual ValueTask MakeFarEndAnswerAsync(IBackendSession session, ILineDevice line, IBackendCall call) => ValueTask.CompletedTask;
@@ -95,7 +99,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     /// <summary>Starts a session with <see cref="Settings"/>; the suite disposes it when the test ends.</summary>
     protected async Task<IBackendSession> StartSessionAsync()
     {
-        var context = new BackendSessionContext(Settings, Log, Time, SessionEvents);
+        var context = new BackendSessionContext { Settings = Settings, Log = Log, Time = Time, Events = SessionEvents };
         var session = await WithinAsync(Backend.StartSessionAsync(context, TestToken), "StartSessionAsync");
         _sessions.Add(session);
         return session;
@@ -105,7 +109,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     protected async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        if (Time is not ManualTimeProvider clock)
+        if (Time is not FakeTimeProvider clock)
         {
             await Eventually.WaitAsync(condition, what);
             return;
@@ -140,7 +144,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     /// <summary>Lets <see cref="QuietPeriod"/> pass (virtually on a manual clock), to check that nothing more happens.</summary>
     protected async Task LetTimePassAsync()
     {
-        if (Time is ManualTimeProvider clock)
+        if (Time is FakeTimeProvider clock)
         {
             for (var waited = TimeSpan.Zero; waited < QuietPeriod; waited += TimeStep)
             {
@@ -175,7 +179,7 @@ public abstract partial class BackendConformanceTests : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(events);
-        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest(AnsweringNumber), events, TestToken), "MakeCallAsync");
+        var call = await WithinAsync(line.MakeCallAsync(new MakeCallRequest { Destination = AnsweringNumber }, events, TestToken), "MakeCallAsync");
         await MakeFarEndAnswerAsync(session, line, call);
         await WaitUntilAsync(() => events.HasReached(CallState.Connected) || events.HasReached(CallState.Disconnected), "the call to be CONNECTED");
         return call;

@@ -13,15 +13,21 @@ public sealed class HostProcess : IAsyncDisposable
     private Dictionary<string, string> _settings;
     private readonly string? _pluginsDirectory;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly IReadOnlyList<string> _wrapper;
     private Process? _process;
 
-    private HostProcess(string directory, Dictionary<string, string> settings, string? pluginsDirectory, IReadOnlyDictionary<string, string>? environment)
+    private HostProcess(string directory, Dictionary<string, string> settings, string? pluginsDirectory, IReadOnlyDictionary<string, string>? environment,
+        IReadOnlyList<string>? wrapper)
     {
         Directory = directory;
         _settings = settings;
         _pluginsDirectory = pluginsDirectory;
         _environment = environment ?? new Dictionary<string, string>();
+        _wrapper = wrapper ?? [];
     }
+
+    /// <summary>The process ID of the running host.</summary>
+    public int ProcessId => _process!.Id;
 
     /// <summary>The directory holding the socket and the state.</summary>
     public string Directory { get; }
@@ -49,16 +55,26 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>
     /// Starts a host; <paramref name="simulated"/> holds Simulated plugin settings (used at providerInstall);
     /// <paramref name="pluginsDirectory"/> is passed as <c>--plugins-dir</c> (default: the build's plugins directory);
-    /// <paramref name="environment"/> holds more variables for the process (other plugins' settings, <c>TSPHOST_Plugins__Name__Key</c>).
+    /// <paramref name="environment"/> is added to the process's environment.
     /// </summary>
-    public static async Task<HostProcess> StartAsync(
-        IReadOnlyDictionary<string, string>? simulated = null, string? pluginsDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string>? simulated = null, string? pluginsDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var host = Create(simulated, pluginsDirectory, environment);
+        await host.RestartAsync();
+        return host;
+    }
+
+    /// <summary>
+    /// A host not started yet (<see cref="RestartAsync"/> starts it): its paths are known before it runs.
+    /// <paramref name="wrapper"/> is a command that runs the host (<c>strace -o FILE</c>): the process is then the wrapper's.
+    /// </summary>
+    public static HostProcess Create(IReadOnlyDictionary<string, string>? simulated = null, string? pluginsDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? wrapper = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"tsphost-it-{Guid.NewGuid():N}"[..24]);
         System.IO.Directory.CreateDirectory(directory);
-        var host = new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()), pluginsDirectory, environment);
-        await host.RestartAsync();
-        return host;
+        return new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()), pluginsDirectory, environment, wrapper);
     }
 
     /// <summary>
@@ -72,13 +88,13 @@ public sealed class HostProcess : IAsyncDisposable
             _settings = new Dictionary<string, string>(simulated);
         }
 
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(_wrapper.Count > 0 ? _wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { s_tsphost, "run", "--socket", SocketPath, "--state-dir", StateDirectory })
+        foreach (var argument in _wrapper.Skip(1).Concat(_wrapper.Count > 0 ? ["dotnet"] : []).Concat([s_tsphost, "run", "--socket", SocketPath, "--state-dir", StateDirectory]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -122,15 +138,15 @@ public sealed class HostProcess : IAsyncDisposable
         return socket;
     }
 
-    /// <summary>SIGTERM, then waits for the process to exit.</summary>
-    public async Task StopAsync()
+    /// <summary>SIGTERM (to <paramref name="pid"/>, default the process started), then waits for the process to exit.</summary>
+    public async Task StopAsync(int? pid = null)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-TERM", (pid ?? _process!.Id).ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
         }
 
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        await _process!.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
     }
 
     /// <summary>SIGKILL: the host dies without any cleanup.</summary>

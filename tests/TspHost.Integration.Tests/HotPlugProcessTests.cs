@@ -47,12 +47,12 @@ public sealed class HotPlugProcessTests
         Assert.False(host.HasExited, $"tsphost exited:\n{host.Output}");
     }
 
-    private sealed record Caps(int Result, uint PermanentLineId, string? Name);
+    internal sealed record Caps(int Result, uint PermanentLineId, string? Name);
 
     /// <summary>A LINE_CREATE or PHONE_CREATE: its temporary ID.</summary>
     private sealed record Announced(uint TempId);
 
-    private static Caps DevCaps(ProviderClient provider, uint deviceId)
+    internal static Caps DevCaps(ProviderClient provider, uint deviceId)
     {
         var reply = provider.Call(FrameType.LineGetDevCaps, w => w.U32(deviceId).U32(DaemonTests.V3_1).U32(0)).Reader();
         var result = reply.I32();
@@ -72,39 +72,10 @@ public sealed class HotPlugProcessTests
     /// Waits for a LINE_* push: a LINE_CREATE for <paramref name="hProvider"/> (param1; param2 is the
     /// temporary ID), or a LINE_REMOVE of <paramref name="deviceId"/> (param1).
     /// </summary>
-    private static Task<Announced> LineEventAsync(ProviderClient provider, HostProcess host, LineMessage message, nint hProvider = 0, uint? deviceId = null) =>
-        EventAsync(provider, host, FrameType.LineEvent, (uint)message, $"LINE_{message}".ToUpperInvariant(), hProvider, deviceId);
+    private static async Task<Announced> LineEventAsync(ProviderClient provider, HostProcess host, LineMessage message, nint hProvider = 0, uint? deviceId = null) =>
+        new((uint)(await TapiPushes.LineAsync(provider, host, message, e => e.P1 == (deviceId is { } id ? (nint)id : hProvider))).P2);
 
     /// <summary>The same for PHONE_CREATE / PHONE_REMOVE.</summary>
-    private static Task<Announced> PhoneEventAsync(ProviderClient provider, HostProcess host, PhoneMessage message, nint hProvider = 0, uint? deviceId = null) =>
-        EventAsync(provider, host, FrameType.PhoneEvent, (uint)message, $"PHONE_{message}".ToUpperInvariant(), hProvider, deviceId);
-
-    private static async Task<Announced> EventAsync(ProviderClient provider, HostProcess host, FrameType type, uint message, string what, nint hProvider, uint? deviceId)
-    {
-        var expected = deviceId is { } id ? (nint)id : hProvider;
-
-        // LineEvent: htLine, htCall, message, param1, param2; PhoneEvent: htPhone, message, param1, param2.
-        (uint Message, nint P1, nint P2) Read(Frame frame)
-        {
-            var reader = frame.Reader();
-            reader.Handle();
-            if (type == FrameType.LineEvent)
-            {
-                reader.Handle();
-            }
-
-            return (reader.U32(), reader.Handle(), reader.Handle());
-        }
-
-        bool Matches(Frame frame) => frame.Type == type && Read(frame) is var e && e.Message == message && e.P1 == expected;
-
-        try
-        {
-            return new Announced((uint)Read(await provider.WaitForPushAsync(Matches, what)).P2);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message}; tsphost logged:\n{host.Output}", e);
-        }
-    }
+    private static async Task<Announced> PhoneEventAsync(ProviderClient provider, HostProcess host, PhoneMessage message, nint hProvider = 0, uint? deviceId = null) =>
+        new((uint)(await TapiPushes.PhoneAsync(provider, host, message, e => e.P1 == (deviceId is { } id ? (nint)id : hProvider))).P2);
 }

@@ -39,9 +39,15 @@ public static class NativeArtifacts
         return (shim, tapisim);
     }
 
-    private static async Task RunAsync(string file, string[] arguments, TimeSpan timeout)
+    /// <summary>Runs a program to its end within <paramref name="timeout"/>; returns its output, or throws with it when it fails.</summary>
+    internal static async Task<string> RunAsync(string file, string[] arguments, TimeSpan timeout, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -64,6 +70,8 @@ public static class NativeArtifacts
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with {process.ExitCode}:\n{await stdout}\n{await stderr}");
         }
+
+        return await stdout + await stderr;
     }
 
     private static string FindRoot()

@@ -48,7 +48,7 @@ public sealed class BackendTests
     [Fact]
     public async Task StartSession_WithBadSettings_FailsWithConfigurationError()
     {
-        var context = new BackendSessionContext(Settings(("Lines", "0")), new RecordingBackendLog(), new ManualTimeProvider(), new RecordingSessionEvents());
+        var context = new BackendSessionContext { Settings = Settings(("Lines", "0")), Log = new RecordingBackendLog(), Time = new ManualTimeProvider(), Events = new RecordingSessionEvents() };
 
         await Assert.ThrowsAsync<BackendConfigurationException>(async () => await new SimulatedBackend().StartSessionAsync(context, Token));
     }
@@ -57,7 +57,7 @@ public sealed class BackendTests
     public async Task InstallAndConfigure_WithBadSettings_Fail()
     {
         var backend = new SimulatedBackend();
-        var context = new BackendHookContext(Settings(("NoAnswerRings", "0")), new RecordingBackendLog(), new ManualTimeProvider());
+        var context = new BackendHookContext { Settings = Settings(("NoAnswerRings", "0")), Log = new RecordingBackendLog(), Time = new ManualTimeProvider() };
 
         await Assert.ThrowsAsync<BackendConfigurationException>(async () => await backend.InstallAsync(context, Token));
         await Assert.ThrowsAsync<BackendConfigurationException>(async () => await backend.ConfigureAsync(context, Token));
@@ -69,7 +69,7 @@ public sealed class BackendTests
         var backend = new SimulatedBackend();
         SimulatedSession? started = null;
         backend.SessionStarted += (_, s) => started = s;
-        var context = new BackendSessionContext(BackendSettings.Empty, new RecordingBackendLog(), new ManualTimeProvider(), new RecordingSessionEvents());
+        var context = new BackendSessionContext { Settings = BackendSettings.Empty, Log = new RecordingBackendLog(), Time = new ManualTimeProvider(), Events = new RecordingSessionEvents() };
 
         var session = await backend.StartSessionAsync(context, Token);
 
@@ -99,7 +99,7 @@ public sealed class BackendTests
         var x = await StartOpenAsync();
         await x.DisposeAsync();
 
-        Assert.Throws<ObjectDisposedException>(() => x.Exchange.InjectIncomingCall("line-1", new PartyId("5551234")));
+        Assert.Throws<ObjectDisposedException>(() => x.Exchange.InjectIncomingCall("line-1", new PartyId { Number = "5551234" }));
         Assert.Throws<ObjectDisposedException>(() => x.Exchange.LiftHandset("phone-1"));
         await AssertFailsAsync(TelephonyError.NoDevice, async () => await x.OpenLineAsync(2));
     }
@@ -112,7 +112,7 @@ public sealed class BackendTests
             async () =>
             {
                 var events = new RecordingCallEvents();
-                var call = await x.Line((i % 4) + 1).MakeCallAsync(new MakeCallRequest("5551000"), events, Token);
+                var call = await x.Line((i % 4) + 1).MakeCallAsync(new MakeCallRequest { Destination = "5551000" }, events, Token);
                 return (call, events);
             },
             Token))).WaitAsync(Eventually.DefaultTimeout, Token);
@@ -135,7 +135,7 @@ public sealed class BackendTests
         await using var x = await StartAsync();
         using var sink = new GatedLineEvents();
         await x.Line(1).OpenAsync(sink, Token);
-        x.Exchange.InjectIncomingCall("line-1", new PartyId("5551234"));
+        x.Exchange.InjectIncomingCall("line-1", new PartyId { Number = "5551234" });
         sink.Arm();
         var ringing = Task.Run(() => x.Rings(1), Token); // the next ring is delivered on this other thread, and held there
         await Eventually.WaitAsync(() => sink.Holding, "the ring delivery to be held in the sink");

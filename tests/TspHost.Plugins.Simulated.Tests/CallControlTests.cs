@@ -81,8 +81,8 @@ public sealed class CallControlTests
         Assert.Null(conference);
         Assert.Equal(CallState.Idle, original.Events.Last?.State);
         Assert.Equal(CallState.Idle, consultationEvents.Last?.State);
-        Assert.Equal(new CallPartyEvent(PartyRole.Connected, new PartyId("203", "Line 3")), line2Call.Parties[^1]);
-        Assert.Equal(new CallPartyEvent(PartyRole.Connected, new PartyId("202", "Line 2")), line3Call.Events.Parties[^1]);
+        Assert.Equal(new CallPartyEvent(PartyRole.Connected, new PartyId { Number = "203", Name = "Line 3" }), line2Call.Parties[^1]);
+        Assert.Equal(new CallPartyEvent(PartyRole.Connected, new PartyId { Number = "202", Name = "Line 2" }), line3Call.Events.Parties[^1]);
 
         // The transferred parties now talk to each other: one hanging up disconnects the other.
         await line3Call.Call.DropAsync(Token);

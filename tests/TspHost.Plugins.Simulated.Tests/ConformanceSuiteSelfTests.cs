@@ -64,7 +64,7 @@ public sealed class ConformanceSuiteSelfTests
 
         protected override ValueTask TriggerIncomingCallAsync(IBackendSession session, ILineDevice line)
         {
-            ((SabotagedBackend.Session)session).Exchange.InjectIncomingCall(line.Key, new PartyId("5551234"));
+            ((SabotagedBackend.Session)session).Exchange.InjectIncomingCall(line.Key, new PartyId { Number = "5551234" });
             return ValueTask.CompletedTask;
         }
     }

@@ -34,7 +34,7 @@ internal sealed class ExchangeHarness : IAsyncDisposable
         var backend = new SimulatedBackend();
         var clock = new ManualTimeProvider();
         var log = new RecordingBackendLog();
-        var context = new BackendSessionContext(Settings(settings), log, clock, new RecordingSessionEvents());
+        var context = new BackendSessionContext { Settings = Settings(settings), Log = log, Time = clock, Events = new RecordingSessionEvents() };
         var session = (SimulatedSession)await backend.StartSessionAsync(context, Token);
         return new ExchangeHarness(backend, session, clock, log);
     }
@@ -79,7 +79,7 @@ internal sealed class ExchangeHarness : IAsyncDisposable
     public async Task<(IBackendCall Call, RecordingCallEvents Events)> CallAsync(int line, string? destination, bool moreDigitsFollow = false)
     {
         var events = new RecordingCallEvents();
-        var call = await Line(line).MakeCallAsync(new MakeCallRequest(destination, MoreDigitsFollow: moreDigitsFollow), events, Token);
+        var call = await Line(line).MakeCallAsync(new MakeCallRequest { Destination = destination, MoreDigitsFollow = moreDigitsFollow }, events, Token);
         return (call, events);
     }
 

@@ -9,14 +9,14 @@ public sealed class IncomingCallTests
     public async Task InjectIncomingCall_AnnouncesOfferingWithCaller_AndRingsEveryInterval()
     {
         await using var x = await StartOpenAsync();
-        var alice = new PartyId("5551234", "Alice");
+        var alice = new PartyId { Number = "5551234", Name = "Alice" };
 
         var call = x.Exchange.InjectIncomingCall("line-1", alice);
         x.Rings(3);
 
         var announced = Assert.Single(x.OpenLines[0].NewCalls);
         Assert.Same(call, announced.Call);
-        Assert.Equal(new NewCallInfo(CallState.Offering, CallOrigin.Inbound, MediaModes.InteractiveVoice, alice), announced.Info);
+        Assert.Equal(new NewCallInfo { InitialState = CallState.Offering, Origin = CallOrigin.Inbound, MediaMode = MediaModes.InteractiveVoice, Caller = alice }, announced.Info);
         Assert.Equal([1, 2, 3, 4], x.OpenLines[0].Rings);
         Assert.Equal(CallState.Offering, x.Exchange.GetCallState(call));
     }
@@ -25,7 +25,7 @@ public sealed class IncomingCallTests
     public async Task InjectedCall_Answered_IsConnected_AndRemoteHangUpDisconnectsItNormally()
     {
         await using var x = await StartOpenAsync();
-        var call = x.Exchange.InjectIncomingCall("line-1", new PartyId("5551234"));
+        var call = x.Exchange.InjectIncomingCall("line-1", new PartyId { Number = "5551234" });
         await call.AnswerAsync(Token);
         var events = x.OpenLines[0].NewCalls[0].Events;
 
@@ -41,7 +41,7 @@ public sealed class IncomingCallTests
     public async Task InjectedCall_Unanswered_CallerGivesUpAfterNoAnswerRings()
     {
         await using var x = await StartOpenAsync();
-        x.Exchange.InjectIncomingCall("line-1", new PartyId(null, null, PartyAvailability.Blocked));
+        x.Exchange.InjectIncomingCall("line-1", new PartyId { Number = null, Name = null, Availability = PartyAvailability.Blocked });
 
         x.Rings(5);
 
@@ -54,7 +54,7 @@ public sealed class IncomingCallTests
     {
         await using var x = await StartAsync();
 
-        Assert.Throws<InvalidOperationException>(() => x.Exchange.InjectIncomingCall("line-1", new PartyId("5551234")));
+        Assert.Throws<InvalidOperationException>(() => x.Exchange.InjectIncomingCall("line-1", new PartyId { Number = "5551234" }));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class IncomingCallTests
     {
         await using var x = await StartAsync();
 
-        var error = Assert.Throws<ArgumentException>(() => x.Exchange.InjectIncomingCall("line-7", new PartyId("5551234")));
+        var error = Assert.Throws<ArgumentException>(() => x.Exchange.InjectIncomingCall("line-7", new PartyId { Number = "5551234" }));
 
         Assert.Contains("line-1, line-2", error.Message, StringComparison.Ordinal);
     }
@@ -84,11 +84,11 @@ public sealed class IncomingCallTests
         x.Clock.Advance(TimeSpan.FromMilliseconds(2999));
         Assert.Empty(x.OpenLines[0].NewCalls);
         x.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(new PartyId("5551234", "Alice"), Assert.Single(x.OpenLines[0].NewCalls).Info.Caller);
+        Assert.Equal(new PartyId { Number = "5551234", Name = "Alice" }, Assert.Single(x.OpenLines[0].NewCalls).Info.Caller);
         Assert.Empty(x.OpenLines[1].NewCalls);
         x.Clock.Advance(TimeSpan.FromMilliseconds(5000));
 
-        Assert.Equal(new PartyId(null, null, PartyAvailability.Blocked), Assert.Single(x.OpenLines[1].NewCalls).Info.Caller);
+        Assert.Equal(new PartyId { Number = null, Name = null, Availability = PartyAvailability.Blocked }, Assert.Single(x.OpenLines[1].NewCalls).Info.Caller);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class IncomingCallTests
     {
         var calls = IncomingCallScript.Parse(Settings(("IncomingCalls", script)), "IncomingCalls", lines: 2);
 
-        Assert.Equal(new ScriptedIncomingCall(TimeSpan.FromMilliseconds(delayMs), line, new PartyId(number, name, availability)), Assert.Single(calls));
+        Assert.Equal(new ScriptedIncomingCall(TimeSpan.FromMilliseconds(delayMs), line, new PartyId { Number = number, Name = name, Availability = availability }), Assert.Single(calls));
     }
 
     [Fact]

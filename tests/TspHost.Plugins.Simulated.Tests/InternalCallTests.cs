@@ -14,7 +14,7 @@ public sealed class InternalCallTests
         x.Rings(2);
 
         Assert.Equal(CallState.Ringback, caller.Last?.State);
-        Assert.Equal(new NewCallInfo(CallState.Offering, CallOrigin.Inbound, MediaModes.InteractiveVoice, new PartyId("201", "Line 1")), callee.Info);
+        Assert.Equal(new NewCallInfo { InitialState = CallState.Offering, Origin = CallOrigin.Inbound, MediaMode = MediaModes.InteractiveVoice, Caller = new PartyId { Number = "201", Name = "Line 1" } }, callee.Info);
         Assert.Equal([1, 2, 3], x.OpenLines[1].Rings);
         Assert.Equal("202", caller.Parties[0].Party.Number);
     }

@@ -13,7 +13,7 @@ public sealed class OutboundCallTests
         var (_, events) = await x.CallAsync(1, "555-1000");
 
         Assert.Equal([CallState.Dialing, CallState.Proceeding, CallState.Ringback], events.States);
-        Assert.Equal(new CallPartyEvent(PartyRole.Called, new PartyId("5551000")), events.Parties[0]);
+        Assert.Equal(new CallPartyEvent(PartyRole.Called, new PartyId { Number = "5551000" }), events.Parties[0]);
         x.Clock.Advance(TimeSpan.FromMilliseconds(1999));
         Assert.Equal(CallState.Ringback, events.Last?.State);
         x.Clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -131,7 +131,7 @@ public sealed class OutboundCallTests
         await using var x = await StartOpenAsync();
 
         await AssertFailsAsync(TelephonyError.InvalidParameter, async () =>
-            await x.Line(1).MakeCallAsync(new MakeCallRequest("5551000", MediaModes.G3Fax), new RecordingCallEvents(), Token));
+            await x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "5551000", MediaMode = MediaModes.G3Fax }, new RecordingCallEvents(), Token));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ResponseDelayTests
     {
         await using var x = await StartOpenAsync();
 
-        var making = x.Line(1).MakeCallAsync(new MakeCallRequest("5551000"), new RecordingCallEvents(), Token);
+        var making = x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "5551000" }, new RecordingCallEvents(), Token);
 
         Assert.Equal(TimeSpan.Zero, x.Exchange.Options.ResponseDelay);
         Assert.True(making.IsCompletedSuccessfully);
@@ -27,7 +27,7 @@ public sealed class ResponseDelayTests
         await using var x = await StartOpenAsync(1, ("ResponseDelay", "2000"));
         var events = new RecordingCallEvents();
 
-        var making = x.Line(1).MakeCallAsync(new MakeCallRequest("5551000"), events, Token).AsTask();
+        var making = x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "5551000" }, events, Token).AsTask();
         x.Clock.Advance(s_justBefore);
 
         Assert.False(making.IsCompleted);
@@ -43,7 +43,7 @@ public sealed class ResponseDelayTests
     public async Task ResponseDelay_Answer_ConnectsOnlyWhenTheDelayHasPassed()
     {
         await using var x = await StartOpenAsync(1, ("ResponseDelay", "2000"), ("RingInterval", "60000"));
-        x.Exchange.InjectIncomingCall("line-1", new PartyId("5551234", "Alice")); // the outside world is not delayed
+        x.Exchange.InjectIncomingCall("line-1", new PartyId { Number = "5551234", Name = "Alice" }); // the outside world is not delayed
         var offered = Assert.Single(x.OpenLines[0].NewCalls);
 
         var answering = offered.Call.AnswerAsync(Token).AsTask();
@@ -61,7 +61,7 @@ public sealed class ResponseDelayTests
     {
         await using var x = await StartOpenAsync(1, ("ResponseDelay", "2000"), ("RingInterval", "60000"));
         var events = new RecordingCallEvents();
-        var making = x.Line(1).MakeCallAsync(new MakeCallRequest("5551000"), events, Token).AsTask();
+        var making = x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "5551000" }, events, Token).AsTask();
         x.Clock.Advance(s_delay);
         var call = await making.WithTimeout("MakeCallAsync once the delay has passed");
 
@@ -96,7 +96,7 @@ public sealed class ResponseDelayTests
     {
         await using var x = await StartOpenAsync(1, ("ResponseDelay", "2000"));
 
-        var making = x.Line(1).MakeCallAsync(new MakeCallRequest("555x"), new RecordingCallEvents(), Token).AsTask();
+        var making = x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "555x" }, new RecordingCallEvents(), Token).AsTask();
         x.Clock.Advance(s_justBefore);
 
         Assert.False(making.IsCompleted);
@@ -111,7 +111,7 @@ public sealed class ResponseDelayTests
 
         Assert.True(x.Line(1).OpenAsync(new RecordingLineEvents(), Token).IsCompletedSuccessfully);
         Assert.True(x.Phone(1).OpenAsync(new RecordingPhoneEvents(), Token).IsCompletedSuccessfully);
-        var making = x.Line(1).MakeCallAsync(new MakeCallRequest("5551000"), new RecordingCallEvents(), Token).AsTask();
+        var making = x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "5551000" }, new RecordingCallEvents(), Token).AsTask();
         x.Clock.Advance(s_delay);
         var call = await making.WithTimeout("MakeCallAsync once the delay has passed");
         Assert.True(call.ReleaseAsync(Token).IsCompletedSuccessfully);
@@ -126,7 +126,7 @@ public sealed class ResponseDelayTests
         using var cancel = new CancellationTokenSource();
         var events = new RecordingCallEvents();
 
-        var making = x.Line(1).MakeCallAsync(new MakeCallRequest("5551000"), events, cancel.Token).AsTask();
+        var making = x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "5551000" }, events, cancel.Token).AsTask();
         x.Clock.Advance(TimeSpan.FromMilliseconds(500));
         await cancel.CancelAsync();
 
@@ -141,7 +141,7 @@ public sealed class ResponseDelayTests
     {
         var x = await StartOpenAsync(1, ("ResponseDelay", "2000"));
         var events = new RecordingCallEvents();
-        var making = x.Line(1).MakeCallAsync(new MakeCallRequest("5551000"), events, Token).AsTask();
+        var making = x.Line(1).MakeCallAsync(new MakeCallRequest { Destination = "5551000" }, events, Token).AsTask();
 
         await x.DisposeAsync();
 

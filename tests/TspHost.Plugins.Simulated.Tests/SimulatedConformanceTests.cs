@@ -36,7 +36,7 @@ public class SimulatedConformanceTests : BackendConformanceTests
 
     protected override ValueTask TriggerIncomingCallAsync(IBackendSession session, ILineDevice line)
     {
-        Exchange(session).InjectIncomingCall(line.Key, new PartyId("5551234", "Alice"));
+        Exchange(session).InjectIncomingCall(line.Key, new PartyId { Number = "5551234", Name = "Alice" });
         return ValueTask.CompletedTask;
     }
 

@@ -196,8 +196,8 @@ public sealed class PluginCatalogTests : IDisposable
         Assert.Equal("HotPlug line", await FirstLineNameAsync(catalog, "HotPlug"));
     }
 
-    private static BackendSessionContext Context() =>
-        new(BackendSettings.Empty, new NullLog(), TimeProvider.System, new NoEvents());
+    internal static BackendSessionContext Context() =>
+        new() { Settings = BackendSettings.Empty, Log = new NullLog(), Time = TimeProvider.System, Events = new NoEvents() };
 
     private sealed class NullLog : IBackendLog
     {

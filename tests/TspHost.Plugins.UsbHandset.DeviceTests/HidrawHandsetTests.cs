@@ -22,7 +22,7 @@ public sealed class HidrawHandsetTests
         var backend = new UsbHandsetBackend();
         var settings = new BackendSettings([KeyValuePair.Create("RescanIntervalMs", "0")], "test", "Plugins:UsbHandset");
         var log = new EntryLog();
-        await using var session = await backend.StartSessionAsync(new BackendSessionContext(settings, log, TimeProvider.System, new NoSessionEvents()), TestContext.Current.CancellationToken);
+        await using var session = await backend.StartSessionAsync(new BackendSessionContext { Settings = settings, Log = log, Time = TimeProvider.System, Events = new NoSessionEvents() }, TestContext.Current.CancellationToken);
 
         var phone = Assert.Single(session.Phones);
         Assert.Equal("hid:0B0E:0001:usb-0000:00:14.0-1/input3", phone.Key);

@@ -63,7 +63,7 @@ public sealed class LibUsbHandsetTests
 
             var settings = new BackendSettings([KeyValuePair.Create("Transport", "libusb"), KeyValuePair.Create("Devices", vidPid), KeyValuePair.Create("RescanIntervalMs", "0")]);
             await using var session = await new UsbHandsetBackend().StartSessionAsync(
-                new BackendSessionContext(settings, new EntryLog(), TimeProvider.System, new NoSessionEvents()), TestContext.Current.CancellationToken);
+                new BackendSessionContext { Settings = settings, Log = new EntryLog(), Time = TimeProvider.System, Events = new NoSessionEvents() }, TestContext.Current.CancellationToken);
             var phone = Assert.Single(session.Phones);
             Assert.Equal($"usb:{vidPid}:1-{sysfsPath[^1]}:0", phone.Key);
 

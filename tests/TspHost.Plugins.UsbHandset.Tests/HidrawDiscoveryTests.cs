@@ -53,7 +53,7 @@ public sealed class HidrawDiscoveryTests : IDisposable
         });
 
         await using var session = await new UsbHandsetBackend().StartSessionAsync(
-            new BackendSessionContext(settings, new ListLog(), TimeProvider.System, new SessionEventLog()), TestContext.Current.CancellationToken);
+            new BackendSessionContext { Settings = settings, Log = new ListLog(), Time = TimeProvider.System, Events = new SessionEventLog() }, TestContext.Current.CancellationToken);
 
         var phone = Assert.Single(session.Phones);
         Assert.Equal("hid:0B0E:245E:hidraw1", phone.Key);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TspHost.Abstractions;
 using TspHost.Testing;
 
@@ -6,7 +7,7 @@ namespace TspHost.Plugins.UsbHandset.Tests;
 public sealed class UsbHandsetBackendTests
 {
     private readonly FakeTransport _transport = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly SessionEventLog _sessionEvents = new();
     private readonly ListLog _log = new();
 
@@ -14,7 +15,7 @@ public sealed class UsbHandsetBackendTests
     {
         var backend = new UsbHandsetBackend(_ => _transport);
         var values = new BackendSettings(settings.Select(s => KeyValuePair.Create(s.Key, s.Value)), "test", "Plugins:UsbHandset");
-        return await backend.StartSessionAsync(new BackendSessionContext(values, _log, _time, _sessionEvents), CancellationToken.None);
+        return await backend.StartSessionAsync(new BackendSessionContext { Settings = values, Log = _log, Time = _time, Events = _sessionEvents }, CancellationToken.None);
     }
 
     private async Task<(IBackendSession Session, IPhoneDevice Phone, FakeConnection Device, PhoneEventLog Events)> OpenAsync(byte[] descriptor, params (string Key, string Value)[] settings)

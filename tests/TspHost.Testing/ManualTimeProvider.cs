@@ -2,9 +2,17 @@ namespace TspHost.Testing;
 
 /// <summary>
 /// A clock that moves only when told to. Timers fire, in due order, inside <see cref="Advance"/> on
-/// the caller's thread; nothing ever sleeps. (Microsoft.Extensions.TimeProvider.Testing's FakeTimeProvider
-/// does the same; it is not available on the package mirror.)
+/// the caller's thread; nothing ever sleeps.
 /// </summary>
+/// <remarks>
+/// Use Microsoft.Extensions.TimeProvider.Testing's <c>FakeTimeProvider</c> (what the conformance suite
+/// uses) unless a test needs what only this clock does: while a timer's callback runs the clock stands
+/// at that timer's due time, so a timer the callback arms falls due at the right instant within the
+/// same <see cref="Advance"/> (FakeTimeProvider moves to the end first, so chained timers, like a
+/// simulated exchange's call progress, drift and fire only at the next advance); and
+/// <see cref="ArmedTimers"/> tells a test that the code under test has armed its timer before the test
+/// moves the clock (FakeTimeProvider does not say, and a timer armed after the move never fires).
+/// </remarks>
 public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
@@ -12,8 +20,10 @@ public sealed class ManualTimeProvider : TimeProvider
     private DateTimeOffset _now;
     private long _sequence;
 
+    /// <summary>Creates the clock, standing at <paramref name="start"/> (default 2026-01-01 09:00 UTC).</summary>
     public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
+    /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)
@@ -22,10 +32,13 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <inheritdoc />
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+    /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
     /// <summary>How many timers are armed; lets a test wait until code under test has started waiting.</summary>
@@ -40,6 +53,7 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);

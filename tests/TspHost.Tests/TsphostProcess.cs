@@ -8,18 +8,34 @@ internal static class TsphostProcess
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<Result> RunAsync(TimeSpan timeout, params string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "tsphost.dll");
         Assert.True(File.Exists(dll), $"tsphost.dll is not beside the tests ({dll}); build the solution first.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
+        return RunProgramAsync("dotnet", [dll, .. arguments], timeout);
+    }
+
+    /// <summary>Runs <paramref name="file"/> to its end within <paramref name="timeout"/> (the test fails if it does not end), with NO_COLOR and <paramref name="environment"/> set.</summary>
+    public static async Task<Result> RunProgramAsync(string file, IEnumerable<string> arguments, TimeSpan timeout,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         var error = new StringBuilder();
@@ -35,7 +51,7 @@ internal static class TsphostProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"tsphost {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s. Output so far:\n{output}");
+            Assert.Fail($"{file} {string.Join(' ', start.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s. Output so far:\n{output}\n{error}");
         }
 
         process.WaitForExit(); // drains the redirected streams

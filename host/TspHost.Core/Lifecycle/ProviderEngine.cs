@@ -454,7 +454,7 @@ public sealed partial class ProviderEngine : IAsyncDisposable
             return $"the {hook} hook of plugin '{entry.Name}' did not run: {e.Message}";
         }
 
-        var context = new BackendHookContext(new BackendSettings(settings, "provider state", $"Plugins:{entry.Name}"), new BackendLog(_logger, entry.Name), _time);
+        var context = new BackendHookContext { Settings = new BackendSettings(settings, "provider state", $"Plugins:{entry.Name}"), Log = new BackendLog(_logger, entry.Name), Time = _time };
         using var cts = new CancellationTokenSource();
         try
         {

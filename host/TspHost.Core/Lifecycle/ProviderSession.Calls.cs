@@ -19,7 +19,7 @@ public sealed partial class ProviderSession
         }
 
         var partial = destination?.EndsWith(';') == true;
-        var request = new MakeCallRequest(partial ? destination![..^1] : destination, mediaMode, partial);
+        var request = new MakeCallRequest { Destination = partial ? destination![..^1] : destination, MediaMode = mediaMode, MoreDigitsFollow = partial };
         CallRecord call;
         lock (Lock)
         {
@@ -30,7 +30,7 @@ public sealed partial class ProviderSession
             }
 
             call = NewCall_NeedsLock(open, htCall, CallLife.Pending, CallOriginFlags.Outbound, mediaMode);
-            call.SetInitialParties(null, destination is null ? null : new PartyId(request.Destination));
+            call.SetInitialParties(null, destination is null ? null : new PartyId { Number = request.Destination });
             hdCall = call.HdCall;
         }
 

@@ -68,7 +68,7 @@ public sealed partial class ProviderSession
             phone.HandsetCall = placed;
             HandsetStep_NeedsLock(phone, "dial tone", async ct =>
             {
-                var backend = await line.Entry.Line.MakeCallAsync(new MakeCallRequest(null), placed, ct).ConfigureAwait(false);
+                var backend = await line.Entry.Line.MakeCallAsync(new MakeCallRequest { Destination = null }, placed, ct).ConfigureAwait(false);
                 lock (Lock)
                 {
                     if (placed.Life == CallLife.Closed)

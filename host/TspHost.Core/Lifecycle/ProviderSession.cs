@@ -135,7 +135,7 @@ public sealed partial class ProviderSession
     internal async Task<bool> AttachAsync(PluginEntry plugin, ITelephonyBackend backend)
     {
         var settings = new BackendSettings(plugin.Settings, "provider state", $"Plugins:{plugin.Name}");
-        var context = new BackendSessionContext(settings, new BackendLog(_logger, plugin.Name), _time, new SessionEvents(this, plugin.Name));
+        var context = new BackendSessionContext { Settings = settings, Log = new BackendLog(_logger, plugin.Name), Time = _time, Events = new SessionEvents(this, plugin.Name) };
         IBackendSession backendSession;
         try
         {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,17 +19,15 @@ public sealed record LoadedPlugin(string Name, string Folder, PluginManifest Man
 
 /// <summary>
 /// The plugins of a plugins directory: every folder <c>&lt;Name&gt;/</c> holding <c>&lt;Name&gt;.dll</c>
-/// is one plugin. Each is checked from metadata first (backend type, contract version) without
-/// running its code, then loaded into its own collectible <see cref="PluginLoadContext"/> and its
-/// backend created. A folder that cannot be loaded is reported in <see cref="Problems"/> and skipped;
+/// is one plugin, loaded by <see cref="BackendPluginLoader"/> (metadata first, then a private copy in
+/// a collectible load context of its own). A folder that cannot be loaded is reported in <see cref="Problems"/> and skipped;
 /// the others keep working. Implements <see cref="IBackendCatalog"/>, so the engine uses it as it
 /// uses a catalog of objects.
 /// </summary>
 public sealed class PluginCatalog : IBackendCatalog, IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly PluginShadowCopies _copies = new();
-    private readonly Dictionary<string, (LoadedPlugin Plugin, PluginLoadContext Context)> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (LoadedPlugin Plugin, LoadedBackend Handle)> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PluginProblem> _problems = new(StringComparer.OrdinalIgnoreCase);
     private readonly Func<string, IReadOnlyDictionary<string, string>> _defaultSettings;
     private readonly ILogger _logger;
@@ -131,17 +128,17 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
         var folder = Path.Combine(Directory, name);
         try
         {
-            var plugin = LoadCore(name, folder, _copies, out var context);
+            var loaded = BackendPluginLoader.Load(folder);
+            var plugin = new LoadedPlugin(name, folder, loaded.Manifest, loaded.Backend, loaded.LoadedFrom);
             lock (_lock)
             {
                 if (_loaded.ContainsKey(name))
                 {
-                    context.Unload();
-                    PluginShadowCopies.Delete(plugin.LoadedFrom);
+                    loaded.Unload();
                     return null; // loaded meanwhile by another caller
                 }
 
-                _loaded[name] = (plugin, context);
+                _loaded[name] = (plugin, loaded);
                 _problems.Remove(name);
             }
 
@@ -169,8 +166,7 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     public WeakReference? Unload(string name)
     {
-        PluginLoadContext context;
-        string copy;
+        LoadedBackend loaded;
         lock (_lock)
         {
             _problems.Remove(name);
@@ -179,13 +175,12 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
                 return null;
             }
 
-            (context, copy) = (entry.Context, entry.Plugin.LoadedFrom);
+            loaded = entry.Handle;
         }
 
-        context.Unload();
-        PluginShadowCopies.Delete(copy);
+        var context = loaded.Unload();
         _logger.LogInformation("Unloaded plugin '{Plugin}'", name);
-        return new WeakReference(context);
+        return context;
     }
 
     public void Dispose()
@@ -193,57 +188,6 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
         foreach (var plugin in Plugins)
         {
             Unload(plugin.Name);
-        }
-
-        _copies.DeleteAll();
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static LoadedPlugin LoadCore(string name, string folder, PluginShadowCopies copies, out PluginLoadContext context)
-    {
-        var path = Path.Combine(folder, name + ".dll");
-        if (!File.Exists(path))
-        {
-            throw new PluginLoadException(name, $"the folder {folder} has no {name}.dll (a plugin folder <Name>/ holds <Name>.dll and its dependencies).");
-        }
-
-        // Metadata first: nothing of the plugin runs before its contract version is known to fit.
-        var manifest = PluginManifest.Read(name, path);
-        if (ContractCompatibility.Check(name, manifest.ContractVersion) is { } refusal)
-        {
-            throw new PluginLoadException(name, refusal);
-        }
-
-        var copy = copies.Copy(name, folder);
-        var loadPath = Path.Combine(copy, name + ".dll");
-        context = new PluginLoadContext(name, loadPath);
-        try
-        {
-            var assembly = context.LoadFromAssemblyPath(loadPath);
-            var type = assembly.GetType(manifest.BackendTypeName, throwOnError: false)
-                ?? throw new PluginLoadException(name, $"the backend type {manifest.BackendTypeName} named by its TelephonyBackend attribute is not in {path}.");
-            if (!typeof(ITelephonyBackend).IsAssignableFrom(type) || type.IsAbstract)
-            {
-                throw new PluginLoadException(name, $"{type.FullName} is not a concrete ITelephonyBackend (check that the plugin does not ship its own copy of TspHost.Abstractions).");
-            }
-
-            var backend = (ITelephonyBackend)(Activator.CreateInstance(type)
-                ?? throw new PluginLoadException(name, $"creating {type.FullName} returned nothing."));
-            return new LoadedPlugin(name, folder, manifest, backend, copy);
-        }
-        catch (Exception e) when (e is not PluginLoadException)
-        {
-            context.Unload();
-            PluginShadowCopies.Delete(copy);
-            var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
-            var what = e is TargetInvocationException or MissingMethodException ? "its backend's constructor failed" : "loading it failed";
-            throw new PluginLoadException(name, $"{what}: {cause.GetType().Name}: {cause.Message}", cause);
-        }
-        catch
-        {
-            context.Unload();
-            PluginShadowCopies.Delete(copy);
-            throw;
         }
     }
 }

@@ -7,22 +7,25 @@ namespace TspHost.Core.Plugins;
 /// Copies of plugin folders that the host loads from, so that the folders in the plugins directory
 /// stay free to be replaced or deleted while their plugins run (Windows locks the file of every
 /// loaded assembly and native library). Each host process has its own directory under the temporary
-/// folder (and each catalog its own directory inside it); a copy is deleted when its plugin unloads
-/// (where the system allows it) and the copies of host processes that have ended are deleted when the
-/// next one starts.
+/// folder; a copy is deleted when its plugin unloads (where the system allows it) and the copies of
+/// host processes that have ended are deleted when the next one loads a plugin.
 /// </summary>
-internal sealed class PluginShadowCopies
+internal static class PluginShadowCopies
 {
     private static readonly string s_root = Path.Combine(Path.GetTempPath(), "tsphost-plugins");
-    private readonly string _catalogRoot = Path.Combine(s_root, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), Guid.NewGuid().ToString("N"));
-
-    public PluginShadowCopies() => DeleteThoseOfEndedProcesses();
+    private static readonly string s_processRoot = Path.Combine(s_root, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    private static readonly Lazy<bool> s_swept = new(() =>
+    {
+        DeleteThoseOfEndedProcesses();
+        return true;
+    });
 
     /// <summary>Copies <paramref name="folder"/>; returns the copy's path.</summary>
     /// <exception cref="PluginLoadException">The folder could not be copied (it is still being written, or unreadable).</exception>
-    public string Copy(string name, string folder)
+    public static string Copy(string name, string folder)
     {
-        var copy = Path.Combine(_catalogRoot, $"{name}-{Guid.NewGuid():N}");
+        _ = s_swept.Value;
+        var copy = Path.Combine(s_processRoot, $"{name}-{Guid.NewGuid():N}");
         try
         {
             foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
@@ -41,7 +44,7 @@ internal sealed class PluginShadowCopies
         }
     }
 
-    /// <summary>Deletes a copy, or a catalog's whole directory; best effort (a copy still mapped on Windows stays until the next start).</summary>
+    /// <summary>Deletes a copy; best effort (a copy still mapped on Windows stays until a later host sweeps it).</summary>
     public static void Delete(string copy)
     {
         try
@@ -56,8 +59,6 @@ internal sealed class PluginShadowCopies
             // Still in use; removed when a later host starts.
         }
     }
-
-    public void DeleteAll() => Delete(_catalogRoot);
 
     private static void DeleteThoseOfEndedProcesses()
     {

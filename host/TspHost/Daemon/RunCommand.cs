@@ -80,6 +80,7 @@ internal static class RunCommand
                 builder.Services.AddSingleton(options);
                 builder.Services.AddSingleton(sp => new ProviderCallbacks(options, sp.GetRequiredService<ILogger<ProviderCallbacks>>()));
                 builder.Services.AddHostedService<IpcServer>();
+                builder.Services.AddServiceLifetime();
                 using var host = builder.Build();
                 try
                 {

@@ -95,7 +95,7 @@ internal sealed class InProcessProvider : IDemoProvider, IDemoHandset
 
     public string IncomingCall(string number, string name)
     {
-        Exchange.InjectIncomingCall(SimulatedExchange.LineKey(1), new PartyId(number, name));
+        Exchange.InjectIncomingCall(SimulatedExchange.LineKey(1), new PartyId { Number = number, Name = name });
         return $"The exchange rings line 0 from {number}; the host rings phone 0, the line's handset.";
     }
 

@@ -20,17 +20,25 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
     private volatile bool _stopping; // the listener is closed on purpose: a failing accept is no news
     private int _nextId;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Listening before the host reports it started: a service manager told READY (systemd's notify
+    // protocol) can connect at once. ExecuteAsync runs in the background, after the start.
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         _listener = Listen(options.Socket);
         logger.LogInformation("tsphost listens on {Socket} (state in {State})", options.Socket, options.StateFile);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listener = _listener!;
         var hostUid = SocketPath.CurrentUserId();
         while (!stoppingToken.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await _listener.AcceptAsync(stoppingToken);
+                socket = await listener.AcceptAsync(stoppingToken);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested || _stopping)
             {

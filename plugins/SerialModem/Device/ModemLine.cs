@@ -375,7 +375,7 @@ internal sealed class ModemLine : ILineDevice, IModemConnectionOwner, IAsyncDisp
         if (newCall is not null)
         {
             var media = _settings.Voice ? MediaModes.InteractiveVoice : MediaModes.DataModem;
-            var callEvents = events.NewCall(newCall, new NewCallInfo(CallState.Offering, CallOrigin.Inbound, media, callerId!.HasParty ? callerId.ToPartyId() : null));
+            var callEvents = events.NewCall(newCall, new NewCallInfo { InitialState = CallState.Offering, Origin = CallOrigin.Inbound, MediaMode = media, Caller = callerId!.HasParty ? callerId.ToPartyId() : null });
             newCall.Attach(callEvents);
         }
 

@@ -90,10 +90,12 @@ internal sealed class CallerIdInfo
     public Abstractions.PartyId ToPartyId()
     {
         var availability = Availability(Number) ?? Availability(Name) ?? Abstractions.PartyAvailability.Available;
-        return new Abstractions.PartyId(
-            Availability(Number) is null ? NullIfEmpty(Number) : null,
-            Availability(Name) is null ? NullIfEmpty(Name) : null,
-            availability);
+        return new Abstractions.PartyId
+        {
+            Number = Availability(Number) is null ? NullIfEmpty(Number) : null,
+            Name = Availability(Name) is null ? NullIfEmpty(Name) : null,
+            Availability = availability,
+        };
     }
 
     private static Abstractions.PartyAvailability? Availability(string? value) => value switch

@@ -125,7 +125,7 @@ public sealed class FakeLine(FakeBackend backend, string key) : ILineDevice
     public (FakeCall Call, ICallEvents Events) Ring(string? callerNumber = "5551234", string? callerName = "Alice")
     {
         var call = NewCall();
-        var sink = Events!.NewCall(call, new NewCallInfo(CallState.Offering, CallOrigin.Inbound, MediaModes.InteractiveVoice, new PartyId(callerNumber, callerName)));
+        var sink = Events!.NewCall(call, new NewCallInfo { InitialState = CallState.Offering, Origin = CallOrigin.Inbound, MediaMode = MediaModes.InteractiveVoice, Caller = new PartyId { Number = callerNumber, Name = callerName } });
         call.Events = sink;
         return (call, sink);
     }
@@ -153,7 +153,7 @@ public sealed class FakeLine(FakeBackend backend, string key) : ILineDevice
         ((FakeCall?)initialCall)?.Events?.StateChanged(CallState.Conferenced);
         conferenceEvents.StateChanged(CallState.OnHoldPendingConference);
         consultationEvents.StateChanged(CallState.DialTone);
-        return ValueTask.FromResult(new ConferenceSetup(conference, consult));
+        return ValueTask.FromResult(new ConferenceSetup { Conference = conference, Consultation = consult });
     }
 }
 

@@ -50,6 +50,6 @@ public sealed class CallerIdParserTests
             info.Add(parsed);
         }
 
-        Assert.Equal(new PartyId(number, name, availability), info.ToPartyId());
+        Assert.Equal(new PartyId { Number = number, Name = name, Availability = availability }, info.ToPartyId());
     }
 }

@@ -81,14 +81,14 @@ public sealed class BringUpTests
         await line.OpenAsync(events, Ct);
         Assert.Equal(["OutOfService"], events.Events);
         Assert.Contains(log.Errors, e => e.Contains("did not answer ATZ", StringComparison.Ordinal));
-        var error = await Assert.ThrowsAsync<TelephonyException>(() => line.MakeCallAsync(new MakeCallRequest("5551234"), new RecordingCallEvents(), Ct).AsTask());
+        var error = await Assert.ThrowsAsync<TelephonyException>(() => line.MakeCallAsync(new MakeCallRequest { Destination = "5551234" }, new RecordingCallEvents(), Ct).AsTask());
         Assert.Equal(TelephonyError.NoDevice, error.Error);
         Assert.Contains("out of service", error.Message, StringComparison.Ordinal);
 
         modem.Silent = false;
         await events.WaitForAsync("InService");
         var call = new RecordingCallEvents();
-        await line.MakeCallAsync(new MakeCallRequest("5551234"), call, Ct).AsTask().WithTimeout("make call");
+        await line.MakeCallAsync(new MakeCallRequest { Destination = "5551234" }, call, Ct).AsTask().WithTimeout("make call");
         await call.WaitForAsync("Connected");
         await line.CloseAsync(Ct);
     }
@@ -139,7 +139,7 @@ public sealed class BringUpTests
         var events = new RecordingCallEvents();
         var line = session.Lines[1];
         await line.OpenAsync(new RecordingLineEvents(), Ct);
-        await line.MakeCallAsync(new MakeCallRequest("5551234"), events, Ct).AsTask().WithTimeout("make call on line 2");
+        await line.MakeCallAsync(new MakeCallRequest { Destination = "5551234" }, events, Ct).AsTask().WithTimeout("make call on line 2");
         await events.WaitForAsync("Connected");
         Assert.Contains("ATD5551234;", second.Commands);
         Assert.DoesNotContain("ATD5551234;", first.Commands);
@@ -149,7 +149,7 @@ public sealed class BringUpTests
     private static async Task PlaceACallAsync(ILineDevice line)
     {
         var call = new RecordingCallEvents();
-        await line.MakeCallAsync(new MakeCallRequest("5551234"), call, Ct).AsTask().WithTimeout("make call");
+        await line.MakeCallAsync(new MakeCallRequest { Destination = "5551234" }, call, Ct).AsTask().WithTimeout("make call");
         await call.WaitForAsync("Connected");
         Assert.Equal(["Dialing", "Proceeding", "Connected"], call.Events);
     }

@@ -70,7 +70,7 @@ public abstract class ModemScenarios : IAsyncLifetime
     {
         var settings = new BackendSettings(FakeModemSettings.For([port], extra ?? []));
         return await new SerialModemBackend()
-            .StartSessionAsync(new BackendSessionContext(settings, log ?? NullLog.Instance, TimeProvider.System, new NullSessionEvents()), Ct)
+            .StartSessionAsync(new BackendSessionContext { Settings = settings, Log = log ?? NullLog.Instance, Time = TimeProvider.System, Events = new NullSessionEvents() }, Ct)
             .AsTask().WithTimeout("session start");
     }
 
@@ -88,7 +88,7 @@ public abstract class ModemScenarios : IAsyncLifetime
     private async Task<(IBackendCall Call, RecordingCallEvents Events)> DialAsync(string number, MediaModes media = MediaModes.InteractiveVoice)
     {
         var events = new RecordingCallEvents();
-        var call = await Line.MakeCallAsync(new MakeCallRequest(number, media), events, Ct).AsTask().WithTimeout("make call");
+        var call = await Line.MakeCallAsync(new MakeCallRequest { Destination = number, MediaMode = media }, events, Ct).AsTask().WithTimeout("make call");
         return (call, events);
     }
 
@@ -204,7 +204,7 @@ public abstract class ModemScenarios : IAsyncLifetime
     public async Task PartialDial_ThenDialAsync_CompletesTheNumber()
     {
         var events = new RecordingCallEvents();
-        var call = await Line.MakeCallAsync(new MakeCallRequest("555", MoreDigitsFollow: true), events, Ct).AsTask().WithTimeout("partial dial");
+        var call = await Line.MakeCallAsync(new MakeCallRequest { Destination = "555", MoreDigitsFollow = true }, events, Ct).AsTask().WithTimeout("partial dial");
         Assert.Equal(["Dialing"], events.Events);
         await call.DialAsync("1234", Ct).AsTask().WithTimeout("dial the rest");
         await events.WaitForAsync("Connected");
@@ -215,7 +215,7 @@ public abstract class ModemScenarios : IAsyncLifetime
     public async Task DialToneOnly_ThenDialAsync_PlacesTheCall()
     {
         var events = new RecordingCallEvents();
-        var call = await Line.MakeCallAsync(new MakeCallRequest(null), events, Ct).AsTask().WithTimeout("dial tone");
+        var call = await Line.MakeCallAsync(new MakeCallRequest { Destination = null }, events, Ct).AsTask().WithTimeout("dial tone");
         Assert.Equal(["DialTone"], events.Events);
         await call.DialAsync("5551234", Ct).AsTask().WithTimeout("dial");
         await events.WaitForAsync("Connected");
@@ -239,7 +239,7 @@ public abstract class ModemScenarios : IAsyncLifetime
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Line.MakeCallAsync(new MakeCallRequest("5551234"), new RecordingCallEvents(), cts.Token).AsTask());
+            Line.MakeCallAsync(new MakeCallRequest { Destination = "5551234" }, new RecordingCallEvents(), cts.Token).AsTask());
         var (_, events) = await DialAsync("5551234");
         await events.WaitForAsync("Connected");
     }
@@ -275,7 +275,7 @@ public abstract class ModemScenarios : IAsyncLifetime
         var (call, info, events) = LineEvents.Calls.Single();
         Assert.Equal(CallState.Offering, info.InitialState);
         Assert.Equal(CallOrigin.Inbound, info.Origin);
-        Assert.Equal(new PartyId("5551234", "JOHN DOE"), events.Caller);
+        Assert.Equal(new PartyId { Number = "5551234", Name = "JOHN DOE" }, events.Caller);
         Assert.Equal(["NewCall Offering", "Ringing 1", "Ringing 2"], LineEvents.Events);
 
         await call.AnswerAsync(Ct).AsTask().WithTimeout("answer");
@@ -323,7 +323,7 @@ public abstract class ModemScenarios : IAsyncLifetime
         await LineEvents.WaitForAsync("Ringing 1");
         var events = LineEvents.Calls.Single().Events;
         await Eventually.WaitAsync(() => events.Caller is not null, "caller ID");
-        Assert.Equal(new PartyId(null, null, PartyAvailability.Blocked), events.Caller);
+        Assert.Equal(new PartyId { Number = null, Name = null, Availability = PartyAvailability.Blocked }, events.Caller);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TspHost.Abstractions;
 using TspHost.Core.Configuration;
 using TspHost.Core.Lifecycle;
@@ -32,7 +33,7 @@ public sealed class HandsetOnSimulatedLineTests : IAsyncLifetime
     private const string RingLed = "07:0400";
     private const string OffHookAndRingLeds = "07:0600";
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly FakeTransport _transport = new();
     private readonly SimulatedBackend _simulated = new();
     private readonly TapiTimeline _tapi = new();
@@ -99,7 +100,7 @@ public sealed class HandsetOnSimulatedLineTests : IAsyncLifetime
         Assert.Equal(0, await _engine.LineCloseCallAsync(_tapi.HdCall(1)).WithTimeout("lineCloseCall"));
 
         // A call arrives on the line: the handset rings (the Ring LED goes on) until it is lifted, which answers.
-        _simulated.CurrentSession!.Exchange.InjectIncomingCall("line-1", new PartyId("5551234", "Alice"));
+        _simulated.CurrentSession!.Exchange.InjectIncomingCall("line-1", new PartyId { Number = "5551234", Name = "Alice" });
         await _tapi.WaitForAsync("PHONE_STATE RINGMODE 1");
         Assert.Equal(RingLed, device.LastWritten);
         device.Feed(OffHook);
@@ -143,7 +144,7 @@ public sealed class HandsetOnSimulatedLineTests : IAsyncLifetime
     public async Task Handset_UnpluggedDuringACall_IsRemovedAndTheCallEnds()
     {
         var device = await OpenLineAndHandsetAsync();
-        _simulated.CurrentSession!.Exchange.InjectIncomingCall("line-1", new PartyId("5551234", "Alice"));
+        _simulated.CurrentSession!.Exchange.InjectIncomingCall("line-1", new PartyId { Number = "5551234", Name = "Alice" });
         await _tapi.WaitForAsync("PHONE_STATE RINGMODE 1");
         device.Feed(OffHook);
         await _tapi.WaitForAsync("LINE_CALLSTATE #1 Connected");

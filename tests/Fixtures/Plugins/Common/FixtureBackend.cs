@@ -4,7 +4,8 @@ namespace TspHost.Fixtures;
 
 /// <summary>
 /// A minimal backend for loader tests: <c>Lines</c> lines and <c>Phones</c> phones (settings, default
-/// one each) that open and close and support nothing else. Fixtures override what they test.
+/// one each) that open and close and support nothing else: the optional operations are the contract's
+/// defaults, which report them unavailable. Fixtures override what they test.
 /// </summary>
 public class FixtureBackend : ITelephonyBackend
 {
@@ -24,10 +25,6 @@ public class FixtureBackend : ITelephonyBackend
     }
 
     public virtual ValueTask InstallAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    public virtual ValueTask ConfigureAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    public virtual ValueTask RemoveAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask<IBackendSession> StartSessionAsync(BackendSessionContext context, CancellationToken cancellationToken)
     {
@@ -57,9 +54,6 @@ public class FixtureBackend : ITelephonyBackend
 
         public ValueTask<IBackendCall> MakeCallAsync(MakeCallRequest request, ICallEvents events, CancellationToken cancellationToken) =>
             ValueTask.FromException<IBackendCall>(Unavailable());
-
-        public ValueTask<ConferenceSetup> SetupConferenceAsync(IBackendCall? initialCall, ICallEvents conferenceEvents, ICallEvents consultationEvents,
-            int parties, CancellationToken cancellationToken) => ValueTask.FromException<ConferenceSetup>(Unavailable());
     }
 
     private sealed class Phone(string key, string name) : IPhoneDevice
@@ -71,11 +65,5 @@ public class FixtureBackend : ITelephonyBackend
         public ValueTask OpenAsync(IPhoneEvents events, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask CloseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask SetHookSwitchAsync(HookSwitchDevices devices, HookSwitchMode mode, CancellationToken cancellationToken) => ValueTask.FromException(Unavailable());
-
-        public ValueTask SetRingAsync(int ringMode, int volume, CancellationToken cancellationToken) => ValueTask.FromException(Unavailable());
-
-        public ValueTask SetLampAsync(int lampId, LampMode mode, CancellationToken cancellationToken) => ValueTask.FromException(Unavailable());
     }
 }
