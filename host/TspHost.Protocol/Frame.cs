@@ -20,6 +20,11 @@ public sealed record Frame(FrameHeader Header, ReadOnlyMemory<byte> Payload)
     /// <summary>True for a frame the host pushed.</summary>
     public bool IsPush => (Header.Flags & FrameFlags.Push) != 0;
 
-    /// <summary>Reads the payload's fields in schema order.</summary>
-    public FrameReader Reader() => new(Payload.Span, FrameSchema.For(Header.Type, Header.Flags) ?? []);
+    /// <summary>Reads the payload as the message declared for this frame's type and flags.</summary>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TPayload"/> is not that declaration (a request read as another's reply, say).</exception>
+    public TPayload Read<TPayload>() where TPayload : struct, IPayload<TPayload>
+    {
+        MessageCodec.CheckDeclared<TPayload>(Type, Header.Flags);
+        return MessageCodec.Read<TPayload>(Payload.Span);
+    }
 }

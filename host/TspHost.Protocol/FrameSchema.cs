@@ -1,3 +1,5 @@
+using TspHost.Protocol.Messages;
+
 namespace TspHost.Protocol;
 
 /// <summary>How one payload field is encoded (little-endian throughout).</summary>
@@ -22,124 +24,150 @@ public enum FieldKind : byte
 /// <summary>One named field of a payload.</summary>
 /// <param name="Name">The field's name, as error replies name it.</param>
 /// <param name="Kind">How it is encoded.</param>
-public readonly record struct Field(string Name, FieldKind Kind);
+public readonly record struct Field(string Name, FieldKind Kind)
+{
+    /// <summary>A field's wire name from the argument a declaration passed (<c>m.HdCall</c>): the member's name in camelCase (<c>hdCall</c>).</summary>
+    internal static string WireName(string expression)
+    {
+        var member = expression[(expression.LastIndexOf('.') + 1)..].Trim();
+        return member.Length == 0 ? member : string.Concat(char.ToLowerInvariant(member[0]).ToString(), member.AsSpan(1));
+    }
+}
 
 /// <summary>
-/// The payload layout of every frame type: the fields of a request (or push) and of its reply, in
-/// order. The codec checks every frame against it, so a reader never sees a malformed payload.
+/// The payload layout of every frame type, derived from the message declarations in
+/// <see cref="Messages"/>: one entry per frame type, naming the message that starts the exchange
+/// (a request or a push) and its reply. The codec checks every frame against these layouts, so a
+/// reader never sees a malformed payload, and error replies name the field at fault.
 /// </summary>
 public static class FrameSchema
 {
-    private static readonly Field[] s_none = [];
-    private static readonly Field[] s_result = [I("result")];
-    private static readonly Field[] s_resultMessage = [I("result"), S("message")];
-    private static readonly Field[] s_resultVersion = [I("result"), U("version")];
-    private static readonly Field[] s_requestCall = [U("requestId"), H("hdCall")];
-    private static readonly Field[] s_hdCall = [H("hdCall")];
+    // One line per frame type. A new TSPI function: declare its request and reply in Messages/, add its line here.
+    private static readonly MessageDeclaration[] s_declarations =
+    [
+        MessageDeclaration.Of<HelloRequest, HelloReply>(),
+        MessageDeclaration.Of<MonitorSnapshotRequest, MonitorSnapshotReply>(),
+        MessageDeclaration.Of<MonitorSubscribeRequest, ResultReply>(),
+        MessageDeclaration.Of<ProviderEnumDevicesRequest, ProviderEnumDevicesReply>(),
+        MessageDeclaration.Of<ProviderInitRequest, ProviderInitReply>(),
+        MessageDeclaration.Of<ProviderShutdownRequest, ResultReply>(),
+        MessageDeclaration.Of<ProviderInstallRequest, ProviderOperationReply>(),
+        MessageDeclaration.Of<ProviderConfigRequest, ProviderOperationReply>(),
+        MessageDeclaration.Of<ProviderRemoveRequest, ProviderOperationReply>(),
+        MessageDeclaration.Of<ProviderCreateLineDeviceRequest, ResultReply>(),
+        MessageDeclaration.Of<ProviderCreatePhoneDeviceRequest, ResultReply>(),
+        MessageDeclaration.Of<LineNegotiateTspiVersionRequest, TspiVersionReply>(),
+        MessageDeclaration.Of<LineNegotiateExtVersionRequest, LineNegotiateExtVersionReply>(),
+        MessageDeclaration.Of<LineSelectExtVersionRequest, ResultReply>(),
+        MessageDeclaration.Of<LineOpenRequest, LineOpenReply>(),
+        MessageDeclaration.Of<LineCloseRequest, ResultReply>(),
+        MessageDeclaration.Of<LineGetDevCapsRequest, LineGetDevCapsReply>(),
+        MessageDeclaration.Of<LineGetAddressCapsRequest, LineGetAddressCapsReply>(),
+        MessageDeclaration.Of<LineGetCallInfoRequest, LineGetCallInfoReply>(),
+        MessageDeclaration.Of<LineGetCallStatusRequest, LineGetCallStatusReply>(),
+        MessageDeclaration.Of<LineMakeCallRequest, LineMakeCallReply>(),
+        MessageDeclaration.Of<LineDialRequest, ResultReply>(),
+        MessageDeclaration.Of<LineAnswerRequest, ResultReply>(),
+        MessageDeclaration.Of<LineDropRequest, ResultReply>(),
+        MessageDeclaration.Of<LineHoldRequest, ResultReply>(),
+        MessageDeclaration.Of<LineUnholdRequest, ResultReply>(),
+        MessageDeclaration.Of<LineSetupTransferRequest, LineSetupTransferReply>(),
+        MessageDeclaration.Of<LineCompleteTransferRequest, LineCompleteTransferReply>(),
+        MessageDeclaration.Of<LineSetupConferenceRequest, LineSetupConferenceReply>(),
+        MessageDeclaration.Of<LineCloseCallRequest, ResultReply>(),
+        MessageDeclaration.Of<PhoneNegotiateTspiVersionRequest, TspiVersionReply>(),
+        MessageDeclaration.Of<PhoneOpenRequest, PhoneOpenReply>(),
+        MessageDeclaration.Of<PhoneCloseRequest, ResultReply>(),
+        MessageDeclaration.Of<PhoneGetDevCapsRequest, PhoneGetDevCapsReply>(),
+        MessageDeclaration.Of<PhoneGetHookSwitchRequest, PhoneGetHookSwitchReply>(),
+        MessageDeclaration.Of<PhoneSetHookSwitchRequest, ResultReply>(),
+        MessageDeclaration.Of<PhoneSetRingRequest, ResultReply>(),
+        MessageDeclaration.Of<PhoneGetRingRequest, PhoneGetRingReply>(),
+        MessageDeclaration.Of<PhoneSetLampRequest, ResultReply>(),
+        MessageDeclaration.Of<AsyncCompletionPush>(),
+        MessageDeclaration.Of<LineEventPush>(),
+        MessageDeclaration.Of<PhoneEventPush>(),
+        MessageDeclaration.Of<LineNewCallPush, LineNewCallReply>(),
+        MessageDeclaration.Of<MonitorTracePush>(),
+    ];
 
-    /// <summary>The payload of an error reply.</summary>
-    public static readonly Field[] Error = [U("code"), U("frameType"), S("field"), S("message")];
+    private static readonly MessageDeclaration?[] s_byType = Index(s_declarations);
+
+    /// <summary>Every message this protocol version declares, one per frame type.</summary>
+    public static IReadOnlyList<MessageDeclaration> Declarations => s_declarations;
+
+    /// <summary>The payload of an error reply (<see cref="ErrorReply"/>), whatever the frame type.</summary>
+    public static readonly Field[] Error = PayloadLayout<ErrorReply>.Fields;
+
+    /// <summary>The declaration of frame type <paramref name="type"/>; null for a type this version does not know.</summary>
+    public static MessageDeclaration? Find(FrameType type) => (ushort)type < s_byType.Length ? s_byType[(ushort)type] : null;
 
     /// <summary>The fields of a request or push of type <paramref name="type"/>; null for a type this version does not know.</summary>
-    public static Field[]? Request(FrameType type) => type switch
-    {
-        FrameType.Hello => [U("magic"), U("version"), U("permanentProviderId"), U("role")],
-        FrameType.MonitorSnapshot or FrameType.MonitorSubscribe => s_none,
-        FrameType.ProviderEnumDevices => [U("permanentProviderId"), H("hProvider")],
-        FrameType.ProviderInit => [U("tspiVersion"), U("permanentProviderId"), U("lineDeviceIdBase"), U("phoneDeviceIdBase"), U("numLines"), U("numPhones")],
-        FrameType.ProviderShutdown => [U("tspiVersion"), U("permanentProviderId")],
-        FrameType.ProviderInstall or FrameType.ProviderRemove => [U("permanentProviderId")],
-        FrameType.ProviderConfig => [U("permanentProviderId"), S("plugin"), S("changes")],
-        FrameType.ProviderCreateLineDevice or FrameType.ProviderCreatePhoneDevice => [U("tempId"), U("deviceId")],
-        FrameType.LineNegotiateTspiVersion or FrameType.PhoneNegotiateTspiVersion => [U("deviceId"), U("lowVersion"), U("highVersion")],
-        FrameType.LineNegotiateExtVersion => [U("deviceId"), U("tspiVersion"), U("lowVersion"), U("highVersion")],
-        FrameType.LineSelectExtVersion => [H("hdLine"), U("extVersion")],
-        FrameType.LineOpen => [U("deviceId"), H("htLine"), U("tspiVersion")],
-        FrameType.PhoneOpen => [U("deviceId"), H("htPhone"), U("tspiVersion")],
-        FrameType.LineClose => [H("hdLine")],
-        FrameType.LineGetDevCaps or FrameType.PhoneGetDevCaps => [U("deviceId"), U("tspiVersion"), U("extVersion")],
-        FrameType.LineGetAddressCaps => [U("deviceId"), U("addressId"), U("tspiVersion"), U("extVersion")],
-        FrameType.LineGetCallInfo or FrameType.LineGetCallStatus or FrameType.LineCloseCall => s_hdCall,
-        FrameType.LineMakeCall => [U("requestId"), H("hdLine"), H("htCall"), S("destAddress"), U("countryCode")],
-        FrameType.LineDial => [U("requestId"), H("hdCall"), S("destAddress"), U("countryCode")],
-        FrameType.LineAnswer or FrameType.LineDrop or FrameType.LineHold or FrameType.LineUnhold => s_requestCall,
-        FrameType.LineSetupTransfer => [U("requestId"), H("hdCall"), H("htConsultCall")],
-        FrameType.LineCompleteTransfer => [U("requestId"), H("hdCall"), H("hdConsultCall"), H("htConfCall"), U("transferMode")],
-        FrameType.LineSetupConference => [U("requestId"), H("hdCall"), H("hdLine"), H("htConfCall"), H("htConsultCall"), U("numParties")],
-        FrameType.PhoneClose or FrameType.PhoneGetHookSwitch or FrameType.PhoneGetRing => [H("hdPhone")],
-        FrameType.PhoneSetHookSwitch => [U("requestId"), H("hdPhone"), U("hookSwitchDevs"), U("hookSwitchMode")],
-        FrameType.PhoneSetRing => [U("requestId"), H("hdPhone"), U("ringMode"), U("volume")],
-        FrameType.PhoneSetLamp => [U("requestId"), H("hdPhone"), U("lampId"), U("lampMode")],
-        FrameType.AsyncCompletion => [U("requestId"), I("result")],
-        FrameType.LineEvent => [H("htLine"), H("htCall"), U("message"), H("param1"), H("param2"), H("param3")],
-        FrameType.PhoneEvent => [H("htPhone"), U("message"), H("param1"), H("param2"), H("param3")],
-        FrameType.LineNewCall => [H("htLine"), H("hdCall")],
-        FrameType.MonitorTrace => [S("text")],
-        _ => null,
-    };
+    public static Field[]? Request(FrameType type) => Find(type)?.Fields;
 
     /// <summary>The fields of the reply to a request of type <paramref name="type"/>; null when the type has no reply.</summary>
-    public static Field[]? Reply(FrameType type) => type switch
-    {
-        FrameType.Hello => [U("version"), I("result"), S("message")],
-        FrameType.MonitorSnapshot => [U("status"), S("devices"), S("openDevices"), S("calls"), S("pendingRequests")],
-        FrameType.MonitorSubscribe => s_result,
-        FrameType.ProviderEnumDevices => [I("result"), U("numLines"), U("numPhones")],
-        FrameType.ProviderInit => [I("result"), S("message"), U("tspiOptions")],
-        FrameType.ProviderInstall or FrameType.ProviderConfig or FrameType.ProviderRemove => s_resultMessage,
-        FrameType.LineNegotiateTspiVersion or FrameType.PhoneNegotiateTspiVersion => s_resultVersion,
-        FrameType.LineNegotiateExtVersion => [I("result"), U("extVersion")],
-        FrameType.LineOpen => [I("result"), H("hdLine")],
-        FrameType.PhoneOpen => [I("result"), H("hdPhone")],
-        FrameType.LineGetDevCaps =>
-        [
-            I("result"), S("providerInfo"), S("switchInfo"), U("permanentProviderId"), U("permanentLineId"), S("lineName"), U("numAddresses"),
-            U("maxNumActiveCalls"), U("mediaModes"), U("devCapFlags"), U("callFeatures"), U("extVersionLow"), U("extVersionHigh"),
-        ],
-        FrameType.LineGetAddressCaps =>
-        [
-            I("result"), U("lineDeviceId"), S("address"), U("callStates"), U("disconnectModes"), U("callerIdFlags"), U("maxNumActiveCalls"),
-            U("maxNumOnHoldCalls"), U("maxNumConference"), U("callFeatures"), U("transferModes"),
-        ],
-        FrameType.LineGetCallInfo =>
-        [
-            I("result"), U("lineDeviceId"), U("addressId"), U("mediaMode"), U("callStates"), U("origin"), U("reason"),
-            U("callerIdFlags"), S("callerId"), S("callerIdName"), U("calledIdFlags"), S("calledId"), S("calledIdName"),
-            U("connectedIdFlags"), S("connectedId"), S("connectedIdName"),
-        ],
-        FrameType.LineGetCallStatus => [I("result"), U("callState"), U("callStateMode"), U("callFeatures"), H("stateEntryTimeUnixMs")],
-        FrameType.LineMakeCall => [I("result"), H("hdCall")],
-        FrameType.LineSetupTransfer => [I("result"), H("hdConsultCall")],
-        FrameType.LineCompleteTransfer => [I("result"), H("hdConfCall")],
-        FrameType.LineSetupConference => [I("result"), H("hdConfCall"), H("hdConsultCall")],
-        FrameType.PhoneGetDevCaps =>
-        [
-            I("result"), S("providerInfo"), S("phoneInfo"), U("permanentProviderId"), U("permanentPhoneId"), S("phoneName"),
-            U("hookSwitchDevs"), U("hookSwitchModes"), U("numRingModes"), U("numButtonLamps"), U("phoneFeatures"),
-        ],
-        FrameType.PhoneGetHookSwitch => [I("result"), U("hookSwitchDevs")],
-        FrameType.PhoneGetRing => [I("result"), U("ringMode"), U("volume")],
-        FrameType.LineNewCall => [H("htCall")],
-        FrameType.ProviderShutdown or FrameType.ProviderCreateLineDevice or FrameType.ProviderCreatePhoneDevice
-            or FrameType.LineSelectExtVersion or FrameType.LineClose or FrameType.LineDial or FrameType.LineAnswer or FrameType.LineDrop
-            or FrameType.LineHold or FrameType.LineUnhold or FrameType.LineCloseCall or FrameType.PhoneClose or FrameType.PhoneSetHookSwitch
-            or FrameType.PhoneSetRing or FrameType.PhoneSetLamp => s_result,
-        _ => null,
-    };
+    public static Field[]? Reply(FrameType type) => Find(type)?.ReplyFields;
 
     /// <summary>The fields a frame with this header carries; null when the type (or the type as a reply) is unknown.</summary>
     public static Field[]? For(FrameType type, FrameFlags flags) =>
         (flags & FrameFlags.Error) != 0 ? Error : (flags & FrameFlags.Reply) != 0 ? Reply(type) : Request(type);
 
     /// <summary>True for the types only the host sends unasked.</summary>
-    public static bool IsPush(FrameType type) => type is FrameType.AsyncCompletion or FrameType.LineEvent or FrameType.PhoneEvent
-        or FrameType.LineNewCall or FrameType.MonitorTrace;
+    public static bool IsPush(FrameType type) => Find(type)?.Flags == FrameFlags.Push;
 
-    private static Field U(string name) => new(name, FieldKind.U32);
+    private static MessageDeclaration?[] Index(MessageDeclaration[] declarations)
+    {
+        var byType = new MessageDeclaration?[declarations.Max(d => (int)d.Type) + 1];
+        foreach (var declaration in declarations)
+        {
+            if (byType[(int)declaration.Type] is { } other)
+            {
+                throw new InvalidOperationException($"{declaration.Type} is declared twice: by {other.MessageType.Name} and by {declaration.MessageType.Name}.");
+            }
 
-    private static Field I(string name) => new(name, FieldKind.I32);
+            byType[(int)declaration.Type] = declaration;
+        }
 
-    private static Field H(string name) => new(name, FieldKind.U64);
+        return byType;
+    }
+}
 
-    private static Field S(string name) => new(name, FieldKind.String);
+/// <summary>One frame type's messages: the one that starts the exchange and, when it is answered, its reply.</summary>
+public sealed class MessageDeclaration
+{
+    private MessageDeclaration(FrameType type, FrameFlags flags, Type messageType, Field[] fields, Type? replyType, Field[]? replyFields)
+    {
+        Type = type;
+        Flags = flags;
+        MessageType = messageType;
+        Fields = fields;
+        ReplyType = replyType;
+        ReplyFields = replyFields;
+    }
+
+    /// <summary>The frame type.</summary>
+    public FrameType Type { get; }
+
+    /// <summary><see cref="FrameFlags.None"/> for a request, <see cref="FrameFlags.Push"/> for a push.</summary>
+    public FrameFlags Flags { get; }
+
+    /// <summary>The declared request or push.</summary>
+    public Type MessageType { get; }
+
+    /// <summary>Its layout (<see cref="PayloadLayout{TPayload}.Fields"/>).</summary>
+    public Field[] Fields { get; }
+
+    /// <summary>The declared reply; null when the message is not answered.</summary>
+    public Type? ReplyType { get; }
+
+    /// <summary>The reply's layout; null when the message is not answered.</summary>
+    public Field[]? ReplyFields { get; }
+
+    /// <summary>A message answered with <typeparamref name="TReply"/>.</summary>
+    public static MessageDeclaration Of<TRequest, TReply>() where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply> =>
+        new(TRequest.Type, TRequest.Flags, typeof(TRequest), PayloadLayout<TRequest>.Fields, typeof(TReply), PayloadLayout<TReply>.Fields);
+
+    /// <summary>A message nobody answers (most pushes).</summary>
+    public static MessageDeclaration Of<TMessage>() where TMessage : struct, IMessage<TMessage> =>
+        new(TMessage.Type, TMessage.Flags, typeof(TMessage), PayloadLayout<TMessage>.Fields, null, null);
 }

@@ -115,6 +115,12 @@ public sealed class FrameSocket : IDisposable
         }
     }
 
+    /// <summary>Sends a declared request with <paramref name="sequence"/> and reads its declared reply; pushes that arrive first are dropped.</summary>
+    /// <exception cref="ProtocolException">The reply is an error reply, or the connection closed first.</exception>
+    public TReply Request<TRequest, TReply>(in TRequest request, uint sequence)
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply> =>
+        Call(MessageCodec.Encode(in request, sequence)).Read<TReply>();
+
     /// <inheritdoc/>
     public void Dispose() => _socket.Dispose();
 

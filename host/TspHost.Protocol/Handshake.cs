@@ -1,3 +1,5 @@
+using TspHost.Protocol.Messages;
+
 namespace TspHost.Protocol;
 
 /// <summary>Who is connecting.</summary>
@@ -21,24 +23,22 @@ public static class Handshake
 
     /// <summary>Builds the hello a client sends first.</summary>
     public static byte[] Hello(uint sequence, uint permanentProviderId, ClientRole role) =>
-        new FrameWriter(FrameType.Hello, FrameFlags.None, sequence).U32(Magic).U32(Version).U32(permanentProviderId).U32((uint)role).ToArray();
+        MessageCodec.Encode(new HelloRequest { Magic = Magic, Version = Version, PermanentProviderId = permanentProviderId, Role = (uint)role }, sequence);
 
     /// <summary>Reads a hello; an error when its magic, version or role is wrong.</summary>
     public static ProtocolError? Read(Frame hello, out uint permanentProviderId, out ClientRole role)
     {
-        var reader = hello.Reader();
-        var magic = reader.U32();
-        var version = reader.U32();
-        permanentProviderId = reader.U32();
-        role = (ClientRole)reader.U32();
-        if (magic != Magic)
+        var request = hello.Read<HelloRequest>();
+        permanentProviderId = request.PermanentProviderId;
+        role = (ClientRole)request.Role;
+        if (request.Magic != Magic)
         {
-            return new ProtocolError(ProtocolErrorCode.BadHandshake, (ushort)FrameType.Hello, "magic", $"The magic 0x{magic:X8} is not 0x{Magic:X8} ('TSPH').");
+            return new ProtocolError(ProtocolErrorCode.BadHandshake, (ushort)FrameType.Hello, "magic", $"The magic 0x{request.Magic:X8} is not 0x{Magic:X8} ('TSPH').");
         }
 
-        if (version != Version)
+        if (request.Version != Version)
         {
-            return new ProtocolError(ProtocolErrorCode.VersionMismatch, (ushort)FrameType.Hello, "version", $"Protocol version {version} is not supported; the host speaks version {Version}.");
+            return new ProtocolError(ProtocolErrorCode.VersionMismatch, (ushort)FrameType.Hello, "version", $"Protocol version {request.Version} is not supported; the host speaks version {Version}.");
         }
 
         return role is ClientRole.Provider or ClientRole.Monitor

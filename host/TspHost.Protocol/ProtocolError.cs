@@ -1,3 +1,5 @@
+using TspHost.Protocol.Messages;
+
 namespace TspHost.Protocol;
 
 /// <summary>Why a frame was refused.</summary>
@@ -55,14 +57,15 @@ public sealed record ProtocolError(ProtocolErrorCode Code, ushort FrameType, str
         or ProtocolErrorCode.VersionMismatch or ProtocolErrorCode.ProviderBusy;
 
     /// <summary>Builds the error reply to the frame with <paramref name="sequence"/>.</summary>
-    public byte[] ToFrame(uint sequence) => new FrameWriter((FrameType)FrameType, FrameFlags.Reply | FrameFlags.Error, sequence)
-        .U32((uint)Code).U32(FrameType).String(Field).String(Message).ToArray();
+    public byte[] ToFrame(uint sequence) => MessageCodec.Encode(
+        new ErrorReply { Code = (uint)Code, FrameType = FrameType, Field = Field, Message = Message },
+        (FrameType)FrameType, FrameFlags.Reply | FrameFlags.Error, sequence);
 
     /// <summary>Reads an error reply.</summary>
     public static ProtocolError Read(Frame frame)
     {
-        var reader = frame.Reader();
-        return new ProtocolError((ProtocolErrorCode)reader.U32(), (ushort)reader.U32(), reader.String() ?? "", reader.String() ?? "");
+        var error = frame.Read<ErrorReply>();
+        return new ProtocolError((ProtocolErrorCode)error.Code, (ushort)error.FrameType, error.Field ?? "", error.Message ?? "");
     }
 
     /// <inheritdoc/>

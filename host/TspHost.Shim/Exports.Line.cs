@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Shim;
 
@@ -7,43 +8,60 @@ internal static unsafe partial class Exports
 {
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineNegotiateTSPIVersion")]
     public static int LineNegotiateTspiVersion(uint dwDeviceID, uint dwLowVersion, uint dwHighVersion, uint* lpdwTSPIVersion) => Guard(LineErrOperationFailed, () =>
-        ResultAndValue(HostLink.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(dwDeviceID).U32(dwLowVersion).U32(dwHighVersion)), lpdwTSPIVersion,
-            dwDeviceID == 0xFFFFFFFF ? LineErrNoDriver : LineErrOperationFailed));
+    {
+        if (!HostLink.Call(new LineNegotiateTspiVersionRequest { DeviceId = dwDeviceID, LowVersion = dwLowVersion, HighVersion = dwHighVersion }, out TspiVersionReply reply))
+        {
+            return dwDeviceID == 0xFFFFFFFF ? LineErrNoDriver : LineErrOperationFailed;
+        }
+
+        Store(lpdwTSPIVersion, reply.Version);
+        return reply.Result;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineNegotiateExtVersion")]
     public static int LineNegotiateExtVersion(uint dwDeviceID, uint dwTSPIVersion, uint dwLowVersion, uint dwHighVersion, uint* lpdwExtVersion) => Guard(LineErrOperationFailed, () =>
-        ResultAndValue(HostLink.Call(FrameType.LineNegotiateExtVersion, w => w.U32(dwDeviceID).U32(dwTSPIVersion).U32(dwLowVersion).U32(dwHighVersion)), lpdwExtVersion,
-            LineErrOperationFailed));
+    {
+        var request = new LineNegotiateExtVersionRequest { DeviceId = dwDeviceID, TspiVersion = dwTSPIVersion, LowVersion = dwLowVersion, HighVersion = dwHighVersion };
+        if (!HostLink.Call(request, out LineNegotiateExtVersionReply reply))
+        {
+            return LineErrOperationFailed;
+        }
+
+        Store(lpdwExtVersion, reply.ExtVersion);
+        return reply.Result;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineSelectExtVersion")]
     public static int LineSelectExtVersion(nint hdLine, uint dwExtVersion) => Guard(LineErrOperationFailed, () =>
-        Result(HostLink.Call(FrameType.LineSelectExtVersion, w => w.Handle(hdLine).U32(dwExtVersion)), LineErrOperationFailed));
+        Result(new LineSelectExtVersionRequest { HdLine = hdLine, ExtVersion = dwExtVersion }, LineErrOperationFailed));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineOpen")]
     public static int LineOpen(uint dwDeviceID, nint htLine, nint* lphdLine, uint dwTSPIVersion, nint lpfnEventProc) => Guard(LineErrNoDriver, () =>
-        Open(phone: false, HostLink.Call(FrameType.LineOpen, w => w.U32(dwDeviceID).Handle(htLine).U32(dwTSPIVersion)), htLine, lphdLine, lpfnEventProc, LineErrNoDriver));
+        HostLink.Call(new LineOpenRequest { DeviceId = dwDeviceID, HtLine = htLine, TspiVersion = dwTSPIVersion }, out LineOpenReply reply)
+            ? Opened(phone: false, reply.Result, reply.HdLine, htLine, lphdLine, lpfnEventProc)
+            : LineErrNoDriver);
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineClose")]
-    public static int LineClose(nint hdLine) => Guard(LineErrOperationFailed, () => Close(hdLine, FrameType.LineClose));
+    public static int LineClose(nint hdLine) => Guard(LineErrOperationFailed, () => Close(hdLine, new LineCloseRequest { HdLine = hdLine }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineGetDevCaps")]
     public static int LineGetDevCaps(uint dwDeviceID, uint dwTSPIVersion, uint dwExtVersion, LineDevCaps* lpLineDevCaps) => Guard(LineErrOperationFailed, () =>
         Fill(lpLineDevCaps, LineDevCaps.FixedSize(dwTSPIVersion), LineErrStructureTooSmall, LineErrOperationFailed,
-            FrameType.LineGetDevCaps, w => w.U32(dwDeviceID).U32(dwTSPIVersion).U32(dwExtVersion), (ref FrameReader r, ref VarStructWriter writer) =>
+            new LineGetDevCapsRequest { DeviceId = dwDeviceID, TspiVersion = dwTSPIVersion, ExtVersion = dwExtVersion },
+            (in LineGetDevCapsReply r, ref VarStructWriter writer) =>
             {
                 var c = lpLineDevCaps;
-                writer.String(r.String(), &c->ProviderInfoSize, &c->ProviderInfoOffset);
-                writer.String(r.String(), &c->SwitchInfoSize, &c->SwitchInfoOffset);
-                r.U32(); // the permanent provider ID is TAPI's own; LINEDEVCAPS has no field for it
-                c->PermanentLineId = r.U32();
-                writer.String(r.String(), &c->LineNameSize, &c->LineNameOffset);
+                writer.String(r.ProviderInfo, &c->ProviderInfoSize, &c->ProviderInfoOffset);
+                writer.String(r.SwitchInfo, &c->SwitchInfoSize, &c->SwitchInfoOffset);
+                c->PermanentLineId = r.PermanentLineId; // the permanent provider ID is TAPI's own; LINEDEVCAPS has no field for it
+                writer.String(r.LineName, &c->LineNameSize, &c->LineNameOffset);
                 c->StringFormat = 4; // STRINGFORMAT_UNICODE
                 c->AddressModes = 1; // LINEADDRESSMODE_ADDRESSID
-                c->NumAddresses = r.U32();
+                c->NumAddresses = r.NumAddresses;
                 c->BearerModes = 1; // LINEBEARERMODE_VOICE
-                c->MaxNumActiveCalls = r.U32();
-                c->MediaModes = r.U32();
-                c->DevCapFlags = r.U32();
+                c->MaxNumActiveCalls = r.MaxNumActiveCalls;
+                c->MediaModes = r.MediaModes;
+                c->DevCapFlags = r.DevCapFlags;
                 c->AnswerMode = 1; // LINEANSWERMODE_NONE
                 c->LineStates = 0x2 | 0x40 | 0x80 | 0x200 | 0x400 | 0x40000; // RINGING, INSERVICE, OUTOFSERVICE, OPEN, CLOSE, REINIT
                 c->LineFeatures = 0x8; // LINEFEATURE_MAKECALL
@@ -52,60 +70,60 @@ internal static unsafe partial class Exports
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineGetAddressCaps")]
     public static int LineGetAddressCaps(uint dwDeviceID, uint dwAddressID, uint dwTSPIVersion, uint dwExtVersion, LineAddressCaps* lpAddressCaps) => Guard(LineErrOperationFailed, () =>
         Fill(lpAddressCaps, sizeof(LineAddressCaps), LineErrStructureTooSmall, LineErrOperationFailed,
-            FrameType.LineGetAddressCaps, w => w.U32(dwDeviceID).U32(dwAddressID).U32(dwTSPIVersion).U32(dwExtVersion), (ref FrameReader r, ref VarStructWriter writer) =>
+            new LineGetAddressCapsRequest { DeviceId = dwDeviceID, AddressId = dwAddressID, TspiVersion = dwTSPIVersion, ExtVersion = dwExtVersion },
+            (in LineGetAddressCapsReply r, ref VarStructWriter writer) =>
             {
                 var c = lpAddressCaps;
-                c->LineDeviceId = r.U32();
-                writer.String(r.String(), &c->AddressSize, &c->AddressOffset);
+                c->LineDeviceId = r.LineDeviceId;
+                writer.String(r.Address, &c->AddressSize, &c->AddressOffset);
                 c->AddressSharing = 1; // LINEADDRESSSHARING_PRIVATE
-                c->CallStates = r.U32();
-                c->DisconnectModes = r.U32();
-                c->CallerIdFlags = r.U32();
-                c->CalledIdFlags = c->ConnectedIdFlags = c->CallerIdFlags;
-                c->MaxNumActiveCalls = r.U32();
-                c->MaxNumOnHoldCalls = r.U32();
-                c->MaxNumConference = r.U32();
-                c->CallFeatures = r.U32();
-                c->TransferModes = r.U32();
+                c->CallStates = r.CallStates;
+                c->DisconnectModes = r.DisconnectModes;
+                c->CallerIdFlags = c->CalledIdFlags = c->ConnectedIdFlags = r.CallerIdFlags;
+                c->MaxNumActiveCalls = r.MaxNumActiveCalls;
+                c->MaxNumOnHoldCalls = r.MaxNumOnHoldCalls;
+                c->MaxNumConference = r.MaxNumConference;
+                c->CallFeatures = r.CallFeatures;
+                c->TransferModes = r.TransferModes;
                 c->AddressFeatures = 0x2 | 0x20; // LINEADDRFEATURE_MAKECALL, SETUPCONF
             }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineGetCallInfo")]
     public static int LineGetCallInfo(nint hdCall, LineCallInfo* lpCallInfo) => Guard(LineErrOperationFailed, () =>
         Fill(lpCallInfo, LineCallInfo.FixedSize(TapiCallbacks.SessionVersion), LineErrStructureTooSmall, LineErrOperationFailed,
-            FrameType.LineGetCallInfo, w => w.Handle(hdCall), (ref FrameReader r, ref VarStructWriter writer) =>
+            new LineGetCallInfoRequest { HdCall = hdCall }, (in LineGetCallInfoReply r, ref VarStructWriter writer) =>
             {
                 var c = lpCallInfo;
-                c->LineDeviceId = r.U32();
-                c->AddressId = r.U32();
+                c->LineDeviceId = r.LineDeviceId;
+                c->AddressId = r.AddressId;
                 c->BearerMode = 1;
-                c->MediaMode = r.U32();
-                c->CallStates = r.U32();
-                c->Origin = r.U32();
-                c->Reason = r.U32();
-                c->CallerIdFlags = r.U32();
-                writer.String(r.String(), &c->CallerIdSize, &c->CallerIdOffset);
-                writer.String(r.String(), &c->CallerIdNameSize, &c->CallerIdNameOffset);
-                c->CalledIdFlags = r.U32();
-                writer.String(r.String(), &c->CalledIdSize, &c->CalledIdOffset);
-                writer.String(r.String(), &c->CalledIdNameSize, &c->CalledIdNameOffset);
-                c->ConnectedIdFlags = r.U32();
-                writer.String(r.String(), &c->ConnectedIdSize, &c->ConnectedIdOffset);
-                writer.String(r.String(), &c->ConnectedIdNameSize, &c->ConnectedIdNameOffset);
+                c->MediaMode = r.MediaMode;
+                c->CallStates = r.CallStates;
+                c->Origin = r.Origin;
+                c->Reason = r.Reason;
+                c->CallerIdFlags = r.CallerIdFlags;
+                writer.String(r.CallerId, &c->CallerIdSize, &c->CallerIdOffset);
+                writer.String(r.CallerIdName, &c->CallerIdNameSize, &c->CallerIdNameOffset);
+                c->CalledIdFlags = r.CalledIdFlags;
+                writer.String(r.CalledId, &c->CalledIdSize, &c->CalledIdOffset);
+                writer.String(r.CalledIdName, &c->CalledIdNameSize, &c->CalledIdNameOffset);
+                c->ConnectedIdFlags = r.ConnectedIdFlags;
+                writer.String(r.ConnectedId, &c->ConnectedIdSize, &c->ConnectedIdOffset);
+                writer.String(r.ConnectedIdName, &c->ConnectedIdNameSize, &c->ConnectedIdNameOffset);
                 c->RedirectionIdFlags = c->RedirectingIdFlags = 0x20; // LINECALLPARTYID_UNKNOWN
             }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineGetCallStatus")]
     public static int LineGetCallStatus(nint hdCall, LineCallStatus* lpCallStatus) => Guard(LineErrOperationFailed, () =>
         Fill(lpCallStatus, sizeof(LineCallStatus), LineErrStructureTooSmall, LineErrOperationFailed,
-            FrameType.LineGetCallStatus, w => w.Handle(hdCall), (ref FrameReader r, ref VarStructWriter writer) =>
+            new LineGetCallStatusRequest { HdCall = hdCall }, (in LineGetCallStatusReply r, ref VarStructWriter writer) =>
             {
                 var c = lpCallStatus;
-                c->CallState = r.U32();
-                c->CallStateMode = r.U32();
+                c->CallState = r.CallState;
+                c->CallStateMode = r.CallStateMode;
                 c->CallPrivilege = 0x4; // LINECALLPRIVILEGE_OWNER
-                c->CallFeatures = r.U32();
-                var entered = DateTimeOffset.FromUnixTimeMilliseconds((long)r.U64()).UtcDateTime;
+                c->CallFeatures = r.CallFeatures;
+                var entered = DateTimeOffset.FromUnixTimeMilliseconds((long)r.StateEntryTimeUnixMs).UtcDateTime;
                 c->StateEntryTime = new SystemTime
                 {
                     Year = (ushort)entered.Year,
@@ -121,71 +139,79 @@ internal static unsafe partial class Exports
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineMakeCall")]
     public static int LineMakeCall(uint dwRequestID, nint hdLine, nint htCall, nint* lphdCall, char* lpszDestAddress, uint dwCountryCode, void* lpCallParams) => Guard(LineErrOperationFailed, () =>
-    {
-        var destination = Text(lpszDestAddress);
-        return NewCall(dwRequestID, FrameType.LineMakeCall, w => w.U32(dwRequestID).Handle(hdLine).Handle(htCall).String(destination).U32(dwCountryCode), lphdCall, null);
-    });
+        NewCall(dwRequestID, new LineMakeCallRequest { RequestId = dwRequestID, HdLine = hdLine, HtCall = htCall, DestAddress = Text(lpszDestAddress), CountryCode = dwCountryCode },
+            (in LineMakeCallReply r) => Store(lphdCall, r.HdCall)));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineDial")]
     public static int LineDial(uint dwRequestID, nint hdCall, char* lpszDestAddress, uint dwCountryCode) => Guard(LineErrOperationFailed, () =>
-    {
-        var destination = Text(lpszDestAddress);
-        return CallRequest(dwRequestID, FrameType.LineDial, w => w.U32(dwRequestID).Handle(hdCall).String(destination).U32(dwCountryCode));
-    });
+        CallRequest(dwRequestID, new LineDialRequest { RequestId = dwRequestID, HdCall = hdCall, DestAddress = Text(lpszDestAddress), CountryCode = dwCountryCode }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineAnswer")]
     public static int LineAnswer(uint dwRequestID, nint hdCall, byte* lpsUserUserInfo, uint dwSize) =>
-        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, FrameType.LineAnswer, w => w.U32(dwRequestID).Handle(hdCall)));
+        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, new LineAnswerRequest { RequestId = dwRequestID, HdCall = hdCall }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineDrop")]
     public static int LineDrop(uint dwRequestID, nint hdCall, byte* lpsUserUserInfo, uint dwSize) =>
-        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, FrameType.LineDrop, w => w.U32(dwRequestID).Handle(hdCall)));
+        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, new LineDropRequest { RequestId = dwRequestID, HdCall = hdCall }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineHold")]
     public static int LineHold(uint dwRequestID, nint hdCall) =>
-        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, FrameType.LineHold, w => w.U32(dwRequestID).Handle(hdCall)));
+        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, new LineHoldRequest { RequestId = dwRequestID, HdCall = hdCall }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineUnhold")]
     public static int LineUnhold(uint dwRequestID, nint hdCall) =>
-        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, FrameType.LineUnhold, w => w.U32(dwRequestID).Handle(hdCall)));
+        Guard(LineErrOperationFailed, () => CallRequest(dwRequestID, new LineUnholdRequest { RequestId = dwRequestID, HdCall = hdCall }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineSetupTransfer")]
     public static int LineSetupTransfer(uint dwRequestID, nint hdCall, nint htConsultCall, nint* lphdConsultCall, void* lpCallParams) => Guard(LineErrOperationFailed, () =>
-        NewCall(dwRequestID, FrameType.LineSetupTransfer, w => w.U32(dwRequestID).Handle(hdCall).Handle(htConsultCall), lphdConsultCall, null));
+        NewCall(dwRequestID, new LineSetupTransferRequest { RequestId = dwRequestID, HdCall = hdCall, HtConsultCall = htConsultCall },
+            (in LineSetupTransferReply r) => Store(lphdConsultCall, r.HdConsultCall)));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineCompleteTransfer")]
     public static int LineCompleteTransfer(uint dwRequestID, nint hdCall, nint hdConsultCall, nint htConfCall, nint* lphdConfCall, uint dwTransferMode) => Guard(LineErrOperationFailed, () =>
-        NewCall(dwRequestID, FrameType.LineCompleteTransfer, w => w.U32(dwRequestID).Handle(hdCall).Handle(hdConsultCall).Handle(htConfCall).U32(dwTransferMode), lphdConfCall, null));
+        NewCall(dwRequestID,
+            new LineCompleteTransferRequest { RequestId = dwRequestID, HdCall = hdCall, HdConsultCall = hdConsultCall, HtConfCall = htConfCall, TransferMode = dwTransferMode },
+            (in LineCompleteTransferReply r) => Store(lphdConfCall, r.HdConfCall)));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineSetupConference")]
     public static int LineSetupConference(uint dwRequestID, nint hdCall, nint hdLine, nint htConfCall, nint* lphdConfCall, nint htConsultCall, nint* lphdConsultCall,
         uint dwNumParties, void* lpCallParams) => Guard(LineErrOperationFailed, () =>
-        NewCall(dwRequestID, FrameType.LineSetupConference,
-            w => w.U32(dwRequestID).Handle(hdCall).Handle(hdLine).Handle(htConfCall).Handle(htConsultCall).U32(dwNumParties), lphdConfCall, lphdConsultCall));
+        NewCall(dwRequestID,
+            new LineSetupConferenceRequest
+            {
+                RequestId = dwRequestID,
+                HdCall = hdCall,
+                HdLine = hdLine,
+                HtConfCall = htConfCall,
+                HtConsultCall = htConsultCall,
+                NumParties = dwNumParties,
+            },
+            (in LineSetupConferenceReply r) =>
+            {
+                Store(lphdConfCall, r.HdConfCall);
+                Store(lphdConsultCall, r.HdConsultCall);
+            }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_lineCloseCall")]
     public static int LineCloseCall(nint hdCall) => Guard(0, () =>
-        Result(HostLink.Call(FrameType.LineCloseCall, w => w.Handle(hdCall), deliverEarlierPushes: true), 0)); // always succeeds: without a host the call is gone anyway
+        Result(new LineCloseCallRequest { HdCall = hdCall }, 0, deliverEarlierPushes: true)); // always succeeds: without a host the call is gone anyway
 
-    private static int CallRequest(uint requestId, FrameType type, Func<FrameWriter, FrameWriter> build) =>
-        Async(requestId, Result(HostLink.Call(type, build), LineErrOperationFailed), phone: false);
+    private delegate void StoreHandles<TReply>(in TReply reply);
+
+    /// <summary>An asynchronous call-control request answered with a result alone.</summary>
+    private static int CallRequest<TRequest>(uint requestId, in TRequest request) where TRequest : struct, IRequest<TRequest, ResultReply> =>
+        Async(requestId, Result(in request, LineErrOperationFailed), phone: false);
 
     /// <summary>A request that creates calls: the reply carries the new hdCall(s), valid once the request succeeds (R10).</summary>
-    private static int NewCall(uint requestId, FrameType type, Func<FrameWriter, FrameWriter> build, nint* first, nint* second)
+    private static int NewCall<TRequest, TReply>(uint requestId, in TRequest request, StoreHandles<TReply> store)
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>, IResultReply
     {
-        if (HostLink.Call(type, build) is not { } reply)
+        if (!HostLink.Call(in request, out TReply reply))
         {
             return LineErrOperationFailed;
         }
 
-        var r = reply.Reader();
-        var result = r.I32();
-        Store(first, r.Handle());
-        if (type == FrameType.LineSetupConference)
-        {
-            Store(second, r.Handle());
-        }
-
-        return Async(requestId, result, phone: false);
+        store(in reply);
+        return Async(requestId, reply.Result, phone: false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Shim;
 
@@ -26,16 +27,14 @@ internal static unsafe partial class Exports
     {
         HostLink.ProviderId = dwPermanentProviderID;
         TapiCallbacks.ProviderEnumerated(lpfnLineCreateProc, lpfnPhoneCreateProc);
-        if (HostLink.Call(FrameType.ProviderEnumDevices, w => w.U32(dwPermanentProviderID).Handle(hProvider)) is not { } reply)
+        if (!HostLink.Call(new ProviderEnumDevicesRequest { PermanentProviderId = dwPermanentProviderID, HProvider = hProvider }, out ProviderEnumDevicesReply reply))
         {
             return LineErrNoDriver;
         }
 
-        var r = reply.Reader();
-        var result = r.I32();
-        Store(lpdwNumLines, r.U32());
-        Store(lpdwNumPhones, r.U32());
-        return result;
+        Store(lpdwNumLines, reply.NumLines);
+        Store(lpdwNumPhones, reply.NumPhones);
+        return reply.Result;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerInit")]
@@ -44,30 +43,35 @@ internal static unsafe partial class Exports
     {
         HostLink.ProviderId = dwPermanentProviderID;
         TapiCallbacks.SessionStarted(dwTSPIVersion, lpfnCompletionProc);
-        var reply = HostLink.Call(FrameType.ProviderInit,
-            w => w.U32(dwTSPIVersion).U32(dwPermanentProviderID).U32(dwLineDeviceIDBase).U32(dwPhoneDeviceIDBase).U32((uint)dwNumLines).U32((uint)dwNumPhones));
-        if (reply is null)
+        var request = new ProviderInitRequest
+        {
+            TspiVersion = dwTSPIVersion,
+            PermanentProviderId = dwPermanentProviderID,
+            LineDeviceIdBase = dwLineDeviceIDBase,
+            PhoneDeviceIdBase = dwPhoneDeviceIDBase,
+            NumLines = (uint)dwNumLines,
+            NumPhones = (uint)dwNumPhones,
+        };
+        if (!HostLink.Call(request, out ProviderInitReply reply))
         {
             return LineErrNoDriver;
         }
 
-        var r = reply.Reader();
-        var result = r.I32();
-        ShimLog.Message(r.String() ?? "");
-        Store(lpdwTSPIOptions, r.U32() & ~LineTspiOptionNonReentrant); // the host serves any number of threads at once (R3)
-        return result;
+        ShimLog.Message(reply.Message ?? "");
+        Store(lpdwTSPIOptions, reply.TspiOptions & ~LineTspiOptionNonReentrant); // the host serves any number of threads at once (R3)
+        return reply.Result;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerShutdown")]
     public static int ProviderShutdown(uint dwTSPIVersion, uint dwPermanentProviderID) => Guard(0, () =>
         // Always succeeds: without a host there is no session left to end.
-        HostLink.Call(FrameType.ProviderShutdown, w => w.U32(dwTSPIVersion).U32(dwPermanentProviderID), deliverEarlierPushes: true)?.Reader().I32() ?? 0);
+        Result(new ProviderShutdownRequest { TspiVersion = dwTSPIVersion, PermanentProviderId = dwPermanentProviderID }, 0, deliverEarlierPushes: true));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerInstall")]
     public static int ProviderInstall(nint hwndOwner, uint dwPermanentProviderID) => Guard(LineErrNoDriver, () =>
     {
         HostLink.ProviderId = dwPermanentProviderID;
-        return Lifecycle(HostLink.Call(FrameType.ProviderInstall, w => w.U32(dwPermanentProviderID)));
+        return Lifecycle(new ProviderInstallRequest { PermanentProviderId = dwPermanentProviderID });
     });
 
     /// <summary>
@@ -82,20 +86,20 @@ internal static unsafe partial class Exports
         var colon = change.IndexOf(':', StringComparison.Ordinal);
         var plugin = colon < 0 ? change : change[..colon];
         var changes = colon < 0 ? "" : change[(colon + 1)..];
-        return Lifecycle(HostLink.Call(FrameType.ProviderConfig, w => w.U32(dwPermanentProviderID).String(plugin).String(changes)));
+        return Lifecycle(new ProviderConfigRequest { PermanentProviderId = dwPermanentProviderID, Plugin = plugin, Changes = changes });
     });
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerRemove")]
     public static int ProviderRemove(nint hwndOwner, uint dwPermanentProviderID) => Guard(LineErrNoDriver, () =>
-        Lifecycle(HostLink.Call(FrameType.ProviderRemove, w => w.U32(dwPermanentProviderID))));
+        Lifecycle(new ProviderRemoveRequest { PermanentProviderId = dwPermanentProviderID }));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerCreateLineDevice")]
     public static int ProviderCreateLineDevice(nuint dwTempID, uint dwDeviceID) => Guard(LineErrOperationFailed, () =>
-        Result(HostLink.Call(FrameType.ProviderCreateLineDevice, w => w.U32((uint)dwTempID).U32(dwDeviceID)), LineErrOperationFailed));
+        Result(new ProviderCreateLineDeviceRequest { TempId = (uint)dwTempID, DeviceId = dwDeviceID }, LineErrOperationFailed));
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerCreatePhoneDevice")]
     public static int ProviderCreatePhoneDevice(nuint dwTempID, uint dwDeviceID) => Guard(PhoneErrOperationFailed, () =>
-        Result(HostLink.Call(FrameType.ProviderCreatePhoneDevice, w => w.U32((uint)dwTempID).U32(dwDeviceID)), PhoneErrOperationFailed));
+        Result(new ProviderCreatePhoneDeviceRequest { TempId = (uint)dwTempID, DeviceId = dwDeviceID }, PhoneErrOperationFailed));
 
     /// <summary>
     /// Not TSPI: copies the last message from the host or the shim (why an install or init was
@@ -115,46 +119,25 @@ internal static unsafe partial class Exports
         return (uint)text.Length;
     }
 
-    private static int Lifecycle(Frame? reply)
+    /// <summary>providerInstall, providerConfig, providerRemove: the host's sentence about the result becomes the last message.</summary>
+    private static int Lifecycle<TRequest>(in TRequest request) where TRequest : struct, IRequest<TRequest, ProviderOperationReply>
     {
-        if (reply is null)
+        if (!HostLink.Call(in request, out ProviderOperationReply reply))
         {
             return LineErrNoDriver;
         }
 
-        var r = reply.Reader();
-        var result = r.I32();
-        ShimLog.Message(r.String() ?? "");
-        return result;
+        ShimLog.Message(reply.Message ?? "");
+        return reply.Result;
     }
 
-    private static int Result(Frame? reply, int noHost) => reply?.Reader().I32() ?? noHost;
+    /// <summary>A request answered with a result alone; <paramref name="noHost"/> without a host.</summary>
+    private static int Result<TRequest>(in TRequest request, int noHost, bool deliverEarlierPushes = false) where TRequest : struct, IRequest<TRequest, ResultReply> =>
+        HostLink.Call(in request, out ResultReply reply, deliverEarlierPushes) ? reply.Result : noHost;
 
-    /// <summary>A reply of a result and one DWORD (a negotiated version, hook switch state...).</summary>
-    private static int ResultAndValue(Frame? reply, uint* value, int noHost)
+    /// <summary>lineOpen / phoneOpen succeeded or not: on success the provider's handle goes to TAPI, and events then go to <paramref name="eventProc"/>.</summary>
+    private static int Opened(bool phone, int result, nint handle, nint htDevice, nint* hdDevice, nint eventProc)
     {
-        if (reply is null)
-        {
-            return noHost;
-        }
-
-        var r = reply.Reader();
-        var result = r.I32();
-        Store(value, r.U32());
-        return result;
-    }
-
-    /// <summary>lineOpen / phoneOpen: the reply carries the provider's handle; events then go to <paramref name="eventProc"/>.</summary>
-    private static int Open(bool phone, Frame? reply, nint htDevice, nint* hdDevice, nint eventProc, int noHost)
-    {
-        if (reply is null)
-        {
-            return noHost;
-        }
-
-        var r = reply.Reader();
-        var result = r.I32();
-        var handle = r.Handle();
         if (result == 0)
         {
             TapiCallbacks.Opened(phone, handle, htDevice, eventProc);
@@ -165,25 +148,26 @@ internal static unsafe partial class Exports
     }
 
     /// <summary>lineClose / phoneClose: succeeds without a host, and needs none for a device opened on a host that has gone.</summary>
-    private static int Close(nint hdDevice, FrameType type)
+    private static int Close<TRequest>(nint hdDevice, in TRequest request) where TRequest : struct, IRequest<TRequest, ResultReply>
     {
         if (TapiCallbacks.ForgetStale(hdDevice))
         {
             return 0;
         }
 
-        var result = Result(HostLink.Call(type, w => w.Handle(hdDevice), deliverEarlierPushes: true), 0);
+        var result = Result(in request, 0, deliverEarlierPushes: true);
         TapiCallbacks.Closed(hdDevice);
         return result;
     }
 
-    private delegate void FillStructure(ref FrameReader reply, ref VarStructWriter writer);
+    private delegate void FillStructure<TReply>(in TReply reply, ref VarStructWriter writer);
 
     /// <summary>
     /// A getter that fills one of TAPI's variable-size structures: checks the fixed part fits
-    /// (STRUCTURETOOSMALL otherwise), asks the host, and on success lets <paramref name="fill"/> read the reply into it.
+    /// (STRUCTURETOOSMALL otherwise), asks the host, and on success lets <paramref name="fill"/> copy the reply into it.
     /// </summary>
-    private static int Fill(void* structure, int fixedSize, int tooSmall, int noHost, FrameType type, Func<FrameWriter, FrameWriter> build, FillStructure fill)
+    private static int Fill<TRequest, TReply>(void* structure, int fixedSize, int tooSmall, int noHost, in TRequest request, FillStructure<TReply> fill)
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>, IResultReply
     {
         if (structure is null)
         {
@@ -195,20 +179,18 @@ internal static unsafe partial class Exports
             return tooSmall;
         }
 
-        if (HostLink.Call(type, build) is not { } reply)
+        if (!HostLink.Call(in request, out TReply reply))
         {
             return noHost;
         }
 
-        var r = reply.Reader();
-        var result = r.I32();
-        if (result == 0)
+        if (reply.Result == 0)
         {
-            fill(ref r, ref writer);
+            fill(in reply, ref writer);
             writer.Finish();
         }
 
-        return result;
+        return reply.Result;
     }
 
     /// <summary>Accepts an asynchronous request when the host returned its ID; TAPI then waits for its completion.</summary>

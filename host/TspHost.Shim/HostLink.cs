@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Shim;
 
@@ -19,6 +20,7 @@ namespace TspHost.Shim;
 internal static unsafe class HostLink
 {
     public const uint PermanentProviderIdUnknown = 0;
+    private const int StackFrameBytes = 512; // a request up to this size is built on the caller's stack: no allocation
     private static readonly TimeSpan s_replyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_callbackTimeout = TimeSpan.FromSeconds(5); // a TAPI callback that blocks must not block a close for ever
     private static readonly TimeSpan s_reconnectInterval = TimeSpan.FromMilliseconds(100);
@@ -57,23 +59,40 @@ internal static unsafe class HostLink
     }
 
     /// <summary>
-    /// Sends a request built by <paramref name="build"/> and waits for its reply. Null when there is
-    /// no host (not running, gone, or not answering in time): the caller fails fast. With
+    /// Sends <paramref name="request"/> and waits for its reply. False when there is no host (not
+    /// running, gone, or not answering in time) or it refused the request: the caller fails fast. With
     /// <paramref name="deliverEarlierPushes"/> (the closes), the pushes the host sent before the reply
     /// reach TAPI before the call returns: the completions a close forces, and the last events of what
     /// it closes, come before TAPI's close returns, never after.
     /// </summary>
-    public static Frame? Call(FrameType type, Func<FrameWriter, FrameWriter> build, bool deliverEarlierPushes = false)
+    /// <exception cref="FrameTooLargeException">A field (a string TAPI passed) is too long for a frame; nothing was sent.</exception>
+    public static bool Call<TRequest, TReply>(in TRequest request, out TReply reply, bool deliverEarlierPushes = false)
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>
     {
+        reply = default;
         var link = EnsureConnected();
         if (link is null)
         {
-            return null;
+            return false;
         }
 
         t_lastLink = link.Id;
         var sequence = (uint)Interlocked.Increment(ref s_sequence);
-        var request = build(new FrameWriter(type, FrameFlags.None, sequence)); // throws for a field too long for a frame: before anything is held
+        var length = MessageCodec.FrameLength(in request, TRequest.Type); // throws for a field too long for a frame: before anything is held
+        Span<byte> frame = length <= StackFrameBytes ? stackalloc byte[StackFrameBytes] : new byte[length];
+        MessageCodec.Write(in request, TRequest.Type, TRequest.Flags, sequence, frame);
+        if (Exchange(link, TRequest.Type, sequence, frame[..length], deliverEarlierPushes) is not { } answer)
+        {
+            return false;
+        }
+
+        reply = answer.Read<TReply>();
+        return true;
+    }
+
+    /// <summary>Sends one request frame and waits for the reply with its sequence number; null when none comes, or it is an error reply.</summary>
+    private static Frame? Exchange(Link link, FrameType type, uint sequence, ReadOnlySpan<byte> request, bool deliverEarlierPushes)
+    {
         var waiter = new Waiter();
         s_waiters[sequence] = waiter;
         Interlocked.Increment(ref s_unanswered);
@@ -84,7 +103,7 @@ internal static unsafe class HostLink
             var leading = link.TryBeginLead();
             try
             {
-                link.Socket.Send(request.Finish());
+                link.Socket.Send(request);
             }
             catch (Exception e)
             {
@@ -207,9 +226,8 @@ internal static unsafe class HostLink
         try
         {
             socket = FrameSocket.Connect(path, TimeSpan.FromSeconds(5));
-            var hello = socket.Call(Protocol.Handshake.Hello(0, ProviderId, ClientRole.Provider)).Reader();
-            hello.U32();
-            if (hello.I32() != 0)
+            var hello = socket.Call(Protocol.Handshake.Hello(0, ProviderId, ClientRole.Provider)).Read<HelloReply>();
+            if (hello.Result != 0)
             {
                 socket.Dispose();
                 return null;

@@ -1,4 +1,5 @@
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Shim;
 
@@ -121,35 +122,30 @@ internal static unsafe class TapiCallbacks
     /// <summary>Handles one pushed frame (on the callback thread).</summary>
     public static void Dispatch(Frame frame)
     {
-        var r = frame.Reader();
         switch (frame.Type)
         {
             case FrameType.AsyncCompletion:
             {
-                var requestId = r.U32();
-                var result = r.I32();
+                var completion = frame.Read<AsyncCompletionPush>();
                 lock (s_lock)
                 {
-                    if (!s_pending.Remove(requestId))
+                    if (!s_pending.Remove(completion.RequestId))
                     {
-                        s_completedEarly.Add(requestId); // the completion overtook the reply to the request
+                        s_completedEarly.Add(completion.RequestId); // the completion overtook the reply to the request
                     }
                 }
 
-                Complete(requestId, result);
+                Complete(completion.RequestId, completion.Result);
                 break;
             }
 
             case FrameType.LineEvent:
             {
-                var htLine = r.Handle();
-                var htCall = r.Handle();
-                var message = r.U32();
-                var (p1, p2, p3) = ((nuint)r.U64(), (nuint)r.U64(), (nuint)r.U64());
-                var proc = message == LineCreateMessage ? s_lineCreate : LineProc(htLine);
+                var e = frame.Read<LineEventPush>();
+                var proc = e.Message == LineCreateMessage ? s_lineCreate : LineProc(e.HtLine);
                 if (proc is not null)
                 {
-                    proc(htLine, htCall, message, p1, p2, p3);
+                    proc(e.HtLine, e.HtCall, e.Message, (nuint)e.Param1, (nuint)e.Param2, (nuint)e.Param3);
                 }
 
                 break;
@@ -157,13 +153,11 @@ internal static unsafe class TapiCallbacks
 
             case FrameType.PhoneEvent:
             {
-                var htPhone = r.Handle();
-                var message = r.U32();
-                var (p1, p2, p3) = ((nuint)r.U64(), (nuint)r.U64(), (nuint)r.U64());
-                var proc = message == PhoneCreateMessage ? s_phoneCreate : PhoneProc(htPhone);
+                var e = frame.Read<PhoneEventPush>();
+                var proc = e.Message == PhoneCreateMessage ? s_phoneCreate : PhoneProc(e.HtPhone);
                 if (proc is not null)
                 {
-                    proc(htPhone, message, p1, p2, p3);
+                    proc(e.HtPhone, e.Message, (nuint)e.Param1, (nuint)e.Param2, (nuint)e.Param3);
                 }
 
                 break;
@@ -171,16 +165,15 @@ internal static unsafe class TapiCallbacks
 
             case FrameType.LineNewCall:
             {
-                var htLine = r.Handle();
-                var hdCall = r.Handle();
+                var newCall = frame.Read<LineNewCallPush>();
                 nint htCall = 0; // TAPI writes its handle for the call here (p2 of LINE_NEWCALL)
-                var proc = LineProc(htLine);
+                var proc = LineProc(newCall.HtLine);
                 if (proc is not null)
                 {
-                    proc(htLine, 0, LineNewCallMessage, (nuint)hdCall, (nuint)(&htCall), 0);
+                    proc(newCall.HtLine, 0, LineNewCallMessage, (nuint)newCall.HdCall, (nuint)(&htCall), 0);
                 }
 
-                HostLink.SendQuietly(new FrameWriter(FrameType.LineNewCall, FrameFlags.Reply, frame.Sequence).Handle(htCall).ToArray());
+                HostLink.SendQuietly(MessageCodec.EncodeReply(new LineNewCallReply { HtCall = htCall }, frame));
                 break;
             }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using TspHost.Ipc;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -67,7 +68,7 @@ public sealed class DaemonTests
         await using var host = await HostProcess.StartAsync();
         using var socket = FrameSocket.Connect(host.SocketPath, TimeSpan.FromSeconds(10));
 
-        var e = Assert.Throws<ProtocolException>(() => socket.Call(new FrameWriter(FrameType.LineClose, FrameFlags.None, 5).Handle(1).ToArray()));
+        var e = Assert.Throws<ProtocolException>(() => socket.Call(MessageCodec.Encode(new LineCloseRequest { HdLine = 1 }, 5)));
 
         Assert.Equal(ProtocolErrorCode.BadHandshake, e.Error.Code);
         Assert.Null(socket.Receive());
@@ -104,16 +105,16 @@ public sealed class DaemonTests
         await using var host = await HostProcess.StartAsync();
         using var monitor = host.Connect(ClientRole.Monitor);
 
-        var e = Assert.Throws<ProtocolException>(() => monitor.Call(new FrameWriter(FrameType.ProviderInstall, FrameFlags.None, 2).U32(1).ToArray()));
+        var e = Assert.Throws<ProtocolException>(() => monitor.Call(MessageCodec.Encode(new ProviderInstallRequest { PermanentProviderId = 1 }, 2)));
         Assert.Equal(ProtocolErrorCode.NotAllowed, e.Error.Code);
 
         using (var provider = new ProviderClient(host.Connect(ClientRole.Provider)))
         {
-            Assert.Equal(0, provider.Call(FrameType.ProviderInstall, w => w.U32(1)).Reader().I32());
+            Assert.Equal(0, provider.Call<ProviderInstallRequest, ProviderOperationReply>(new() { PermanentProviderId = 1 }).Result);
         }
 
-        var snapshot = monitor.Call(new FrameWriter(FrameType.MonitorSnapshot, FrameFlags.None, 3).ToArray()).Reader();
-        Assert.Equal((uint)Core.Lifecycle.ProviderStatus.Installed, snapshot.U32());
+        var snapshot = monitor.Request<MonitorSnapshotRequest, MonitorSnapshotReply>(new MonitorSnapshotRequest(), 3);
+        Assert.Equal((uint)Core.Lifecycle.ProviderStatus.Installed, snapshot.Status);
     }
 
     [Fact]
@@ -124,8 +125,8 @@ public sealed class DaemonTests
         await using var host = await HostProcess.StartAsync(new Dictionary<string, string> { ["ResponseDelay"] = "10000" });
         using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
         var hdLine = StartSessionAndOpenLine(provider);
-        Assert.Equal(77, provider.Call(FrameType.LineMakeCall, w => w.U32(77).Handle(hdLine).Handle(0x501).String("5550100").U32(0)).Reader().I32());
-        Assert.Equal(78, provider.Call(FrameType.LineMakeCall, w => w.U32(78).Handle(hdLine).Handle(0x502).String("5550101").U32(0)).Reader().I32());
+        Assert.Equal(77, MakeCall(provider, 77, hdLine, 0x501, "5550100").Result);
+        Assert.Equal(78, MakeCall(provider, 78, hdLine, 0x502, "5550101").Result);
 
         await host.StopAsync();
 
@@ -146,9 +147,9 @@ public sealed class DaemonTests
         var watch = Tsphost.Start("watch", "--socket", host.SocketPath, "--count", "3");
         Assert.StartsWith("watching", await watch.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
-        var make = provider.Call(FrameType.LineMakeCall, w => w.U32(91).Handle(hdLine).Handle(0x601).String("5550100").U32(0)).Reader();
-        Assert.Equal(91, make.I32());
-        var hdCall = make.Handle();
+        var make = MakeCall(provider, 91, hdLine, 0x601, "5550100");
+        Assert.Equal(91, make.Result);
+        var hdCall = make.HdCall;
         Assert.Equal(0, await provider.CompletionAsync(91));
         var status = await Tsphost.RunAsync("status", "--socket", host.SocketPath);
         var watched = await Tsphost.FinishAsync(watch);
@@ -158,29 +159,39 @@ public sealed class DaemonTests
         Assert.Contains($"call 0x{hdCall:X} (TAPI 0x601) on line 0", status, StringComparison.Ordinal);
         Assert.Contains("ASYNC_COMPLETION request 91 result 0x00000000", watched, StringComparison.Ordinal);
         // The provider's session went on undisturbed: the call is still there and answers.
-        Assert.Equal(0, provider.Call(FrameType.LineGetCallStatus, w => w.Handle(hdCall)).Reader().I32());
+        Assert.Equal(0, provider.Call<LineGetCallStatusRequest, LineGetCallStatusReply>(new() { HdCall = hdCall }).Result);
     }
 
     /// <summary>providerInstall, providerEnumDevices (with <paramref name="hProvider"/>) and providerInit with device ID bases 0; returns the device counts.</summary>
     internal static (uint Lines, uint Phones) StartSession(ProviderClient provider, nint hProvider = 0)
     {
-        Assert.Equal(0, provider.Call(FrameType.ProviderInstall, w => w.U32(1)).Reader().I32());
-        var enumerated = provider.Call(FrameType.ProviderEnumDevices, w => w.U32(1).Handle(hProvider)).Reader();
-        Assert.Equal(0, enumerated.I32());
-        var lines = enumerated.U32();
-        var phones = enumerated.U32();
-        Assert.Equal(0, provider.Call(FrameType.ProviderInit, w => w.U32(V3_1).U32(1).U32(0).U32(0).U32(lines).U32(phones)).Reader().I32());
-        return (lines, phones);
+        Assert.Equal(0, provider.Call<ProviderInstallRequest, ProviderOperationReply>(new() { PermanentProviderId = 1 }).Result);
+        var enumerated = provider.Call<ProviderEnumDevicesRequest, ProviderEnumDevicesReply>(new() { PermanentProviderId = 1, HProvider = hProvider });
+        Assert.Equal(0, enumerated.Result);
+        var init = provider.Call<ProviderInitRequest, ProviderInitReply>(new()
+        {
+            TspiVersion = V3_1,
+            PermanentProviderId = 1,
+            LineDeviceIdBase = 0,
+            PhoneDeviceIdBase = 0,
+            NumLines = enumerated.NumLines,
+            NumPhones = enumerated.NumPhones,
+        });
+        Assert.Equal(0, init.Result);
+        return (enumerated.NumLines, enumerated.NumPhones);
     }
 
     internal static nint StartSessionAndOpenLine(ProviderClient provider)
     {
         StartSession(provider);
-        var negotiated = provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0).U32(V2_0).U32(V3_1)).Reader();
-        Assert.Equal(0, negotiated.I32());
-        var version = negotiated.U32();
-        var open = provider.Call(FrameType.LineOpen, w => w.U32(0).Handle(0x400).U32(version)).Reader();
-        Assert.Equal(0, open.I32());
-        return open.Handle();
+        var negotiated = provider.Call<LineNegotiateTspiVersionRequest, TspiVersionReply>(new() { DeviceId = 0, LowVersion = V2_0, HighVersion = V3_1 });
+        Assert.Equal(0, negotiated.Result);
+        var open = provider.Call<LineOpenRequest, LineOpenReply>(new() { DeviceId = 0, HtLine = 0x400, TspiVersion = negotiated.Version });
+        Assert.Equal(0, open.Result);
+        return open.HdLine;
     }
+
+    /// <summary>lineMakeCall on <paramref name="hdLine"/> to <paramref name="destination"/>: the reply (the request ID when accepted, and hdCall).</summary>
+    internal static LineMakeCallReply MakeCall(ProviderClient provider, uint requestId, nint hdLine, nint htCall, string destination) =>
+        provider.Call<LineMakeCallRequest, LineMakeCallReply>(new() { RequestId = requestId, HdLine = hdLine, HtCall = htCall, DestAddress = destination, CountryCode = 0 });
 }

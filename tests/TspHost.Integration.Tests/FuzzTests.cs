@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Sockets;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -57,9 +58,9 @@ public sealed class FuzzTests
 
         // The next well-formed client is served correctly.
         using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
-        var negotiation = provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0xFFFFFFFF).U32(0x00010004).U32(0x00030001)).Reader();
-        Assert.Equal(0, negotiation.I32());
-        Assert.Equal(0x00030001u, negotiation.U32());
+        var negotiation = provider.Call<LineNegotiateTspiVersionRequest, TspiVersionReply>(new() { DeviceId = 0xFFFFFFFF, LowVersion = 0x00010004, HighVersion = 0x00030001 });
+        Assert.Equal(0, negotiation.Result);
+        Assert.Equal(0x00030001u, negotiation.Version);
     }
 
     [Fact]
@@ -72,27 +73,27 @@ public sealed class FuzzTests
         for (var i = 0; i < 500; i++)
         {
             var stale = (nint)random.NextInt64(1, long.MaxValue);
-            Assert.True(provider.Call(FrameType.LineDrop, w => w.U32((uint)i + 1000).Handle(stale)).Reader().I32() < 0);
-            Assert.True(provider.Call(FrameType.LineGetCallStatus, w => w.Handle(stale)).Reader().I32() < 0);
-            Assert.True(provider.Call(FrameType.PhoneGetRing, w => w.Handle(stale)).Reader().I32() < 0);
-            provider.SendRaw(new FrameWriter(FrameType.LineNewCall, FrameFlags.Reply, (uint)random.Next()).Handle(stale).ToArray());
+            Assert.True(provider.Call<LineDropRequest, ResultReply>(new() { RequestId = (uint)i + 1000, HdCall = stale }).Result < 0);
+            Assert.True(provider.Call<LineGetCallStatusRequest, LineGetCallStatusReply>(new() { HdCall = stale }).Result < 0);
+            Assert.True(provider.Call<PhoneGetRingRequest, PhoneGetRingReply>(new() { HdPhone = stale }).Result < 0);
+            provider.SendRaw(MessageCodec.Encode(new LineNewCallReply { HtCall = stale }, FrameType.LineNewCall, FrameFlags.Reply, (uint)random.Next()));
         }
 
-        Assert.Equal(0, provider.Call(FrameType.LineClose, w => w.Handle(hdLine)).Reader().I32());
+        Assert.Equal(0, provider.Call<LineCloseRequest, ResultReply>(new() { HdLine = hdLine }).Result);
         Assert.False(host.HasExited);
     }
 
     private static byte[][] Seeds() =>
     [
-        new FrameWriter(FrameType.LineMakeCall, FrameFlags.None, 9).U32(5).Handle(1).Handle(2).String("5550100").U32(0).ToArray(),
-        new FrameWriter(FrameType.LineGetDevCaps, FrameFlags.None, 10).U32(0).U32(0x00020000).U32(0).ToArray(),
-        new FrameWriter(FrameType.ProviderConfig, FrameFlags.None, 11).U32(1).String("Simulated").String("Lines=9999").ToArray(),
-        new FrameWriter(FrameType.LineNewCall, FrameFlags.Reply, 12).Handle(3).ToArray(),
-        new FrameWriter(FrameType.AsyncCompletion, FrameFlags.Push, 13).U32(1).I32(0).ToArray(),
-        new FrameWriter(FrameType.PhoneSetLamp, FrameFlags.None, 14).U32(6).Handle(4).U32(1).U32(4).ToArray(),
-        new FrameWriter(FrameType.LineCloseCall, FrameFlags.None, 15).Handle(77).ToArray(),
+        MessageCodec.Encode(new LineMakeCallRequest { RequestId = 5, HdLine = 1, HtCall = 2, DestAddress = "5550100", CountryCode = 0 }, 9),
+        MessageCodec.Encode(new LineGetDevCapsRequest { DeviceId = 0, TspiVersion = 0x00020000, ExtVersion = 0 }, 10),
+        MessageCodec.Encode(new ProviderConfigRequest { PermanentProviderId = 1, Plugin = "Simulated", Changes = "Lines=9999" }, 11),
+        MessageCodec.Encode(new LineNewCallReply { HtCall = 3 }, FrameType.LineNewCall, FrameFlags.Reply, 12),
+        MessageCodec.Encode(new AsyncCompletionPush { RequestId = 1, Result = 0 }, 13),
+        MessageCodec.Encode(new PhoneSetLampRequest { RequestId = 6, HdPhone = 4, LampId = 1, LampMode = 4 }, 14),
+        MessageCodec.Encode(new LineCloseCallRequest { HdCall = 77 }, 15),
         Handshake.Hello(16, 1, ClientRole.Provider),
-        new FrameWriter(FrameType.MonitorSnapshot, FrameFlags.None, 17).ToArray(),
+        MessageCodec.Encode(new MonitorSnapshotRequest(), 17),
     ];
 
     private static byte[] Mutate(byte[] seed, Random random)

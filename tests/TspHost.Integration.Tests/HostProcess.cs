@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 using TspHost.Testing;
 
 namespace TspHost.Integration.Tests;
@@ -132,9 +133,9 @@ public sealed class HostProcess : IAsyncDisposable
     public FrameSocket Connect(ClientRole role, uint sequence = 1)
     {
         var socket = FrameSocket.Connect(SocketPath, TimeSpan.FromSeconds(10));
-        var hello = socket.Call(Handshake.Hello(sequence, 1, role)).Reader();
-        Assert.Equal(Handshake.Version, hello.U32());
-        Assert.Equal(0, hello.I32());
+        var hello = socket.Call(Handshake.Hello(sequence, 1, role)).Read<HelloReply>();
+        Assert.Equal(Handshake.Version, hello.Version);
+        Assert.Equal(0, hello.Result);
         return socket;
     }
 

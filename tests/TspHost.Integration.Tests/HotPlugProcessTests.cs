@@ -1,6 +1,7 @@
 using TspHost.Core.Tapi;
 using TspHost.Plugins.Tests;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -31,8 +32,8 @@ public sealed class HotPlugProcessTests
         var phoneCreate = await PhoneEventAsync(provider, host, PhoneMessage.Create, hProvider: HProvider);
         var lineId = lines;
         var phoneId = phones;
-        Assert.Equal(0, provider.Call(FrameType.ProviderCreateLineDevice, w => w.U32(lineCreate.TempId).U32(lineId)).Reader().I32());
-        Assert.Equal(0, provider.Call(FrameType.ProviderCreatePhoneDevice, w => w.U32(phoneCreate.TempId).U32(phoneId)).Reader().I32());
+        Assert.Equal(0, provider.Call<ProviderCreateLineDeviceRequest, ResultReply>(new() { TempId = lineCreate.TempId, DeviceId = lineId }).Result);
+        Assert.Equal(0, provider.Call<ProviderCreatePhoneDeviceRequest, ResultReply>(new() { TempId = phoneCreate.TempId, DeviceId = phoneId }).Result);
         var created = DevCaps(provider, lineId);
         Assert.Equal(0, created.Result);
         Assert.Equal("HotPlug line", created.Name);
@@ -54,18 +55,8 @@ public sealed class HotPlugProcessTests
 
     internal static Caps DevCaps(ProviderClient provider, uint deviceId)
     {
-        var reply = provider.Call(FrameType.LineGetDevCaps, w => w.U32(deviceId).U32(DaemonTests.V3_1).U32(0)).Reader();
-        var result = reply.I32();
-        if (result != 0)
-        {
-            return new Caps(result, 0, null);
-        }
-
-        reply.String(); // providerInfo
-        reply.String(); // switchInfo
-        reply.U32(); // permanentProviderId
-        var permanentLineId = reply.U32();
-        return new Caps(result, permanentLineId, reply.String());
+        var reply = provider.Call<LineGetDevCapsRequest, LineGetDevCapsReply>(new() { DeviceId = deviceId, TspiVersion = DaemonTests.V3_1, ExtVersion = 0 });
+        return reply.Result != 0 ? new Caps(reply.Result, 0, null) : new Caps(reply.Result, reply.PermanentLineId, reply.LineName);
     }
 
     /// <summary>

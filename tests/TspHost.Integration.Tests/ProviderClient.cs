@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -26,14 +27,16 @@ public sealed class ProviderClient : IDisposable
         _reader.Start();
     }
 
-    /// <summary>Sends a request built by <paramref name="build"/> and waits for its reply.</summary>
-    public Frame Call(FrameType type, Func<FrameWriter, FrameWriter> build)
+    /// <summary>Sends a declared request and waits for its declared reply.</summary>
+    public TReply Call<TRequest, TReply>(TRequest request)
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>
     {
         var sequence = (uint)Interlocked.Increment(ref _sequence);
         var reply = new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously);
         _replies[sequence] = reply;
-        _socket.Send(build(new FrameWriter(type, FrameFlags.None, sequence)).ToArray());
-        return reply.Task.WaitAsync(s_wait).GetAwaiter().GetResult();
+        _socket.Send(MessageCodec.Encode(request, sequence));
+        var frame = reply.Task.WaitAsync(s_wait).GetAwaiter().GetResult();
+        return frame.IsError ? throw new ProtocolException(ProtocolError.Read(frame)) : frame.Read<TReply>();
     }
 
     /// <summary>Sends raw bytes (for tests that break the protocol on purpose).</summary>
@@ -79,10 +82,9 @@ public sealed class ProviderClient : IDisposable
     /// <summary>The completion of <paramref name="requestId"/>: its result.</summary>
     public async Task<int> CompletionAsync(int requestId)
     {
-        var frame = await WaitForPushAsync(f => f.Type == FrameType.AsyncCompletion && f.Reader().U32() == (uint)requestId, $"the completion of request {requestId}");
-        var reader = frame.Reader();
-        reader.U32();
-        return reader.I32();
+        var frame = await WaitForPushAsync(f => f.Type == FrameType.AsyncCompletion && f.Read<AsyncCompletionPush>().RequestId == (uint)requestId,
+            $"the completion of request {requestId}");
+        return frame.Read<AsyncCompletionPush>().Result;
     }
 
     public void Dispose()
@@ -105,7 +107,7 @@ public sealed class ProviderClient : IDisposable
 
                 if (frame.Type == FrameType.LineNewCall && frame.IsPush)
                 {
-                    _socket.Send(new FrameWriter(FrameType.LineNewCall, FrameFlags.Reply, frame.Sequence).Handle((nint)Interlocked.Increment(ref _nextHtCall)).ToArray());
+                    _socket.Send(MessageCodec.EncodeReply(new LineNewCallReply { HtCall = (nint)Interlocked.Increment(ref _nextHtCall) }, frame));
                 }
 
                 _pushes.Writer.TryWrite(frame);

@@ -1,6 +1,7 @@
 using TspHost.Plugins.SerialModem.Tests.Fakes;
 using TspHost.Plugins.Tests;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -31,20 +32,19 @@ public sealed class SerialModemProcessTests
 
         var (lines, _) = DaemonTests.StartSession(provider);
         Assert.True(lines == 1, $"expected the modem's line:\n{host.Output}");
-        var caps = provider.Call(FrameType.LineGetDevCaps, w => w.U32(0).U32(DaemonTests.V3_1).U32(0)).Reader();
-        Assert.Equal(0, caps.I32());
-        Assert.Equal($"ACME V.92 test modem on {link.PortSetting}", caps.String()); // providerInfo: the modem answered AT+GMI / AT+GMM
+        var caps = provider.Call<LineGetDevCapsRequest, LineGetDevCapsReply>(new() { DeviceId = 0, TspiVersion = DaemonTests.V3_1, ExtVersion = 0 });
+        Assert.Equal(0, caps.Result);
+        Assert.Equal($"ACME V.92 test modem on {link.PortSetting}", caps.ProviderInfo); // the modem answered AT+GMI / AT+GMM
         Assert.Equal(["ATZ", "ATE0V1", "ATX4", "ATS0=0", "AT+GMI", "AT+GMM", "AT+VCID=1"], modem.Commands);
 
-        var negotiated = provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0).U32(DaemonTests.V3_1).U32(DaemonTests.V3_1)).Reader();
-        Assert.Equal(0, negotiated.I32());
-        var version = negotiated.U32();
-        var open = provider.Call(FrameType.LineOpen, w => w.U32(0).Handle(0x400).U32(version)).Reader();
-        Assert.Equal(0, open.I32());
-        var hdLine = open.Handle();
-        Assert.Equal(41, provider.Call(FrameType.LineMakeCall, w => w.U32(41).Handle(hdLine).Handle(0x501).String("5551234").U32(0)).Reader().I32());
+        var negotiated = provider.Call<LineNegotiateTspiVersionRequest, TspiVersionReply>(new() { DeviceId = 0, LowVersion = DaemonTests.V3_1, HighVersion = DaemonTests.V3_1 });
+        Assert.Equal(0, negotiated.Result);
+        var open = provider.Call<LineOpenRequest, LineOpenReply>(new() { DeviceId = 0, HtLine = 0x400, TspiVersion = negotiated.Version });
+        Assert.Equal(0, open.Result);
+        Assert.Equal(41, DaemonTests.MakeCall(provider, 41, open.HdLine, 0x501, "5551234").Result);
         Assert.Equal(0, await provider.CompletionAsync(41));
-        Assert.Contains("ATD5551234;", modem.Commands);
+        // The request completes once ATD is written to the pty; the fake modem reads it on a thread of its own.
+        await TspHost.Testing.Eventually.WaitAsync(() => modem.Commands.Contains("ATD5551234;"), "the modem to receive ATD5551234;");
         Assert.False(host.HasExited, $"tsphost exited:\n{host.Output}");
     }
 }

@@ -1,5 +1,6 @@
 using TspHost.Core.Tapi;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -17,14 +18,9 @@ internal static class TapiPushes
 
     private static async Task<TapiEvent> EventAsync(ProviderClient provider, HostProcess host, FrameType type, uint message, string what, Func<TapiEvent, bool> match)
     {
-        // LineEvent: htLine, htCall, message, param1, param2; PhoneEvent: htPhone, message, param1, param2.
-        TapiEvent Read(Frame frame)
-        {
-            var reader = frame.Reader();
-            var device = reader.Handle();
-            var call = type == FrameType.LineEvent ? reader.Handle() : 0;
-            return new TapiEvent(device, call, reader.U32(), reader.Handle(), reader.Handle());
-        }
+        TapiEvent Read(Frame frame) => type == FrameType.LineEvent
+            ? frame.Read<LineEventPush>() is var line ? new TapiEvent(line.HtLine, line.HtCall, line.Message, (nint)line.Param1, (nint)line.Param2) : null!
+            : frame.Read<PhoneEventPush>() is var phone ? new TapiEvent(phone.HtPhone, 0, phone.Message, (nint)phone.Param1, (nint)phone.Param2) : null!;
 
         bool Matches(Frame frame) => frame.Type == type && Read(frame) is var e && e.Message == message && match(e);
 

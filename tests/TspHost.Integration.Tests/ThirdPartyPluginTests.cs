@@ -3,6 +3,7 @@ using TspHost.Abstractions;
 using TspHost.Core.Tapi;
 using TspHost.Plugins.Tests;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -90,23 +91,20 @@ public sealed class ThirdPartyPluginTests
 
         var created = await TapiPushes.LineAsync(provider, host, LineMessage.Create, e => e.P1 == HProvider);
         var lineId = lines;
-        Assert.Equal(0, provider.Call(FrameType.ProviderCreateLineDevice, w => w.U32((uint)created.P2).U32(lineId)).Reader().I32());
+        Assert.Equal(0, provider.Call<ProviderCreateLineDeviceRequest, ResultReply>(new() { TempId = (uint)created.P2, DeviceId = lineId }).Result);
         Assert.Equal($"{name} line", HotPlugProcessTests.DevCaps(provider, lineId).Name);
 
-        var negotiated = provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(lineId).U32(0x00020000).U32(DaemonTests.V3_1)).Reader();
-        Assert.Equal(0, negotiated.I32());
-        var version = negotiated.U32();
-        var open = provider.Call(FrameType.LineOpen, w => w.U32(lineId).Handle(HtLine).U32(version)).Reader();
-        Assert.Equal(0, open.I32());
-        var hdLine = open.Handle();
+        var negotiated = provider.Call<LineNegotiateTspiVersionRequest, TspiVersionReply>(new() { DeviceId = lineId, LowVersion = 0x00020000, HighVersion = DaemonTests.V3_1 });
+        Assert.Equal(0, negotiated.Result);
+        var open = provider.Call<LineOpenRequest, LineOpenReply>(new() { DeviceId = lineId, HtLine = HtLine, TspiVersion = negotiated.Version });
+        Assert.Equal(0, open.Result);
 
-        var make = provider.Call(FrameType.LineMakeCall, w => w.U32(101).Handle(hdLine).Handle(HtCall).String("5551000").U32(0)).Reader();
-        Assert.Equal(101, make.I32());
-        var hdCall = make.Handle();
+        var make = provider.Call<LineMakeCallRequest, LineMakeCallReply>(new() { RequestId = 101, HdLine = open.HdLine, HtCall = HtCall, DestAddress = "5551000", CountryCode = 0 });
+        Assert.Equal(101, make.Result);
         Assert.Equal(0, await provider.CompletionAsync(101));
         await CallStateAsync(provider, host, CallState.Connected);
 
-        Assert.Equal(102, provider.Call(FrameType.LineDrop, w => w.U32(102).Handle(hdCall)).Reader().I32());
+        Assert.Equal(102, provider.Call<LineDropRequest, ResultReply>(new() { RequestId = 102, HdCall = make.HdCall }).Result);
         Assert.Equal(0, await provider.CompletionAsync(102));
         await CallStateAsync(provider, host, CallState.Idle);
         Assert.False(host.HasExited, $"tsphost exited:\n{host.Output}");

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Protocol.Tests;
 
@@ -17,7 +18,7 @@ public sealed class FrameSocketTests : IDisposable
     }
 
     private static byte[] Status(uint sequence) =>
-        new FrameWriter(FrameType.LineGetCallStatus, FrameFlags.None, sequence).Handle(0x44).ToArray();
+        MessageCodec.Encode(new LineGetCallStatusRequest { HdCall = 0x44 }, sequence);
 
     [Fact]
     public void ReceiveBuffered_HandsOutTheWholeFramesOneReadLeft_ThenNullForAPartialOne_WithoutReading()

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using TspHost.Core.Lifecycle;
 using TspHost.Core.Tapi;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Daemon;
 
@@ -20,12 +21,12 @@ internal static class MonitorCommands
         var command = new Command("status", "Shows the running host's provider state: devices, open lines and phones, live calls, pending requests.") { RunCommand.Socket };
         command.SetAction(parse => Connect(parse, socket =>
         {
-            var reply = socket.Call(new FrameWriter(FrameType.MonitorSnapshot, FrameFlags.None, 2).ToArray()).Reader();
-            Console.WriteLine($"provider: {(ProviderStatus)reply.U32()}");
-            Section("devices", reply.String());
-            Section("open", reply.String());
-            Section("calls", reply.String());
-            Section("pending requests", reply.String());
+            var reply = socket.Request<MonitorSnapshotRequest, MonitorSnapshotReply>(new MonitorSnapshotRequest(), 2);
+            Console.WriteLine($"provider: {(ProviderStatus)reply.Status}");
+            Section("devices", reply.Devices);
+            Section("open", reply.OpenDevices);
+            Section("calls", reply.Calls);
+            Section("pending requests", reply.PendingRequests);
             return 0;
         }));
         return command;
@@ -41,7 +42,7 @@ internal static class MonitorCommands
         };
         command.SetAction(parse => Connect(parse, socket =>
         {
-            socket.Call(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.None, 2).ToArray());
+            socket.Request<MonitorSubscribeRequest, ResultReply>(new MonitorSubscribeRequest(), 2);
             var left = parse.GetValue(count);
             Console.WriteLine("watching the host's events (Ctrl-C stops)");
             Console.Out.Flush();
@@ -61,19 +62,17 @@ internal static class MonitorCommands
     }
 
     /// <summary>One pushed frame as a line of text.</summary>
-    internal static string Describe(Frame frame)
+    internal static string Describe(Frame frame) => frame.Type switch
     {
-        var r = frame.Reader();
-        return frame.Type switch
-        {
-            FrameType.AsyncCompletion => Invariant($"ASYNC_COMPLETION request {r.U32()} result 0x{r.I32():X8}"),
-            FrameType.LineEvent => Invariant($"LINEEVENT htLine 0x{r.Handle():X} htCall 0x{r.Handle():X} {(LineMessage)r.U32()} 0x{r.U64():X} 0x{r.U64():X} 0x{r.U64():X}"),
-            FrameType.PhoneEvent => Invariant($"PHONEEVENT htPhone 0x{r.Handle():X} {(PhoneMessage)r.U32()} 0x{r.U64():X} 0x{r.U64():X} 0x{r.U64():X}"),
-            FrameType.LineNewCall => Invariant($"LINE_NEWCALL htLine 0x{r.Handle():X} hdCall 0x{r.Handle():X}"),
-            FrameType.MonitorTrace => $"served {r.String()}",
-            _ => $"{frame.Type}",
-        };
-    }
+        FrameType.AsyncCompletion when frame.Read<AsyncCompletionPush>() is var c => Invariant($"ASYNC_COMPLETION request {c.RequestId} result 0x{c.Result:X8}"),
+        FrameType.LineEvent when frame.Read<LineEventPush>() is var e =>
+            Invariant($"LINEEVENT htLine 0x{e.HtLine:X} htCall 0x{e.HtCall:X} {(LineMessage)e.Message} 0x{e.Param1:X} 0x{e.Param2:X} 0x{e.Param3:X}"),
+        FrameType.PhoneEvent when frame.Read<PhoneEventPush>() is var e =>
+            Invariant($"PHONEEVENT htPhone 0x{e.HtPhone:X} {(PhoneMessage)e.Message} 0x{e.Param1:X} 0x{e.Param2:X} 0x{e.Param3:X}"),
+        FrameType.LineNewCall when frame.Read<LineNewCallPush>() is var n => Invariant($"LINE_NEWCALL htLine 0x{n.HtLine:X} hdCall 0x{n.HdCall:X}"),
+        FrameType.MonitorTrace => $"served {frame.Read<MonitorTracePush>().Text}",
+        _ => $"{frame.Type}",
+    };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
@@ -83,9 +82,8 @@ internal static class MonitorCommands
         try
         {
             using var socket = FrameSocket.Connect(path);
-            var hello = socket.Call(Handshake.Hello(1, MonitorProviderId, ClientRole.Monitor)).Reader();
-            hello.U32();
-            return hello.I32() == 0 ? run(socket) : 1;
+            var hello = socket.Call(Handshake.Hello(1, MonitorProviderId, ClientRole.Monitor)).Read<HelloReply>();
+            return hello.Result == 0 ? run(socket) : 1;
         }
         catch (SocketException e)
         {

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TspHost.Core.Lifecycle;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Ipc;
 
@@ -266,7 +267,7 @@ internal sealed class ClientConnection : IAsyncDisposable
 
         if (frame.IsReply)
         {
-            if (Role == ClientRole.Provider && frame.Type == FrameType.LineNewCall && !frame.IsError && _callbacks.OnNewCallReply(frame.Sequence, frame.Reader().Handle()))
+            if (Role == ClientRole.Provider && frame.Type == FrameType.LineNewCall && !frame.IsError && _callbacks.OnNewCallReply(frame.Sequence, frame.Read<LineNewCallReply>().HtCall))
             {
                 return true;
             }
@@ -355,8 +356,8 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
 
         _logger.LogInformation("Client {Id} connected as {Role}", Id, Role);
-        Reply(new FrameWriter(FrameType.Hello, FrameFlags.Reply, frame.Sequence).U32(Handshake.Version).I32(0)
-            .String($"tsphost speaks protocol version {Handshake.Version}; connected as {Role}.").ToArray());
+        Reply(MessageCodec.EncodeReply(
+            new HelloReply { Version = Handshake.Version, Result = 0, Message = $"tsphost speaks protocol version {Handshake.Version}; connected as {Role}." }, frame));
         return true;
     }
 
@@ -377,11 +378,11 @@ internal sealed class ClientConnection : IAsyncDisposable
         switch (frame.Type)
         {
             case FrameType.MonitorSnapshot:
-                Reply(MonitorView.Snapshot(_engine.Snapshot(), frame.Sequence));
+                Reply(MonitorView.Snapshot(_engine.Snapshot(), frame));
                 break;
             case FrameType.MonitorSubscribe:
                 _callbacks.Subscribe(this);
-                Reply(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.Reply, frame.Sequence).I32(0).ToArray());
+                Reply(MessageCodec.EncodeReply(new ResultReply { Result = 0 }, frame));
                 break;
             default:
                 Refuse(frame, "type", $"A monitor may not send {frame.Type}; it only reads the host's state.");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TspHost.Core.Events;
 using TspHost.Core.Tapi;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Ipc;
 
@@ -43,23 +44,21 @@ internal sealed class ProviderCallbacks(IpcServerOptions options, ILogger logger
     public bool HasMonitors => !_monitors.IsEmpty;
 
     /// <summary>Sends a trace line to every subscribed monitor.</summary>
-    public void Trace(string text) => ToMonitors(new FrameWriter(FrameType.MonitorTrace, FrameFlags.Push, NextPush()).String(text).ToArray());
+    public void Trace(string text) => ToMonitors(MessageCodec.Encode(new MonitorTracePush { Text = text }, NextPush()));
 
     public void AsyncCompletion(uint requestId, int result) =>
-        Push(new FrameWriter(FrameType.AsyncCompletion, FrameFlags.Push, NextPush()).U32(requestId).I32(result).ToArray());
+        Push(MessageCodec.Encode(new AsyncCompletionPush { RequestId = requestId, Result = result }, NextPush()));
 
     public void LineEvent(nint htLine, nint htCall, LineMessage message, nuint param1, nuint param2, nuint param3) =>
-        Push(new FrameWriter(FrameType.LineEvent, FrameFlags.Push, NextPush())
-            .Handle(htLine).Handle(htCall).U32((uint)message).U64(param1).U64(param2).U64(param3).ToArray());
+        Push(MessageCodec.Encode(new LineEventPush { HtLine = htLine, HtCall = htCall, Message = (uint)message, Param1 = param1, Param2 = param2, Param3 = param3 }, NextPush()));
 
     public void PhoneEvent(nint htPhone, PhoneMessage message, nuint param1, nuint param2, nuint param3) =>
-        Push(new FrameWriter(FrameType.PhoneEvent, FrameFlags.Push, NextPush())
-            .Handle(htPhone).U32((uint)message).U64(param1).U64(param2).U64(param3).ToArray());
+        Push(MessageCodec.Encode(new PhoneEventPush { HtPhone = htPhone, Message = (uint)message, Param1 = param1, Param2 = param2, Param3 = param3 }, NextPush()));
 
     public async ValueTask<nint> LineNewCall(nint htLine, nint hdCall)
     {
         var sequence = NextPush();
-        var frame = new FrameWriter(FrameType.LineNewCall, FrameFlags.Push, sequence).Handle(htLine).Handle(hdCall).ToArray();
+        var frame = MessageCodec.Encode(new LineNewCallPush { HtLine = htLine, HdCall = hdCall }, sequence);
         ToMonitors(frame);
         if (_provider is not { } provider)
         {

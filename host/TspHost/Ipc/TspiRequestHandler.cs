@@ -1,145 +1,126 @@
 using TspHost.Core.Lifecycle;
 using TspHost.Core.Tapi;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Ipc;
 
 /// <summary>
 /// Turns one TSPI request frame from the provider connection into the engine call it names and
-/// builds the reply. Synchronous engine calls answer at once; the few that wait (open, close,
-/// close call, provider operations) answer when they finish, so the connection keeps reading.
+/// builds the reply. Each request type has one entry, typed on its declared request and reply
+/// (<c>TspHost.Protocol.Messages</c>): the frame is read as the request, the engine is called with its
+/// fields by name, and the reply is written from its declaration, so no field order is kept here.
+/// Synchronous engine calls answer at once (<see cref="Now"/>); the few that wait (open, close, close
+/// call, provider operations) answer when they finish (<see cref="Later"/>), so the connection keeps reading.
 /// </summary>
-internal sealed class TspiRequestHandler(ProviderEngine engine, ProviderCallbacks callbacks)
+internal sealed class TspiRequestHandler
 {
-    public ValueTask<byte[]> HandleAsync(Frame frame)
-    {
-        var r = frame.Reader();
-        var reply = new FrameWriter(frame.Type, FrameFlags.Reply, frame.Sequence);
-        switch (frame.Type)
+    private static readonly Entry?[] s_entries = Index(
+    [
+        Later<ProviderEnumDevicesRequest, ProviderEnumDevicesReply>(static async (h, r) =>
         {
-            case FrameType.ProviderEnumDevices:
-                return Later(EnumDevicesAsync(r.U32(), r.Handle(), reply));
-            case FrameType.ProviderInit:
-                return Later(InitAsync(r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), r.U32(), reply));
-            case FrameType.ProviderShutdown:
-                return Later(ShutdownAsync(r.U32(), r.U32(), reply));
-            case FrameType.ProviderInstall:
-                return Later(LifecycleAsync(engine.ProviderInstallAsync(r.U32()), reply));
-            case FrameType.ProviderRemove:
-                return Later(LifecycleAsync(engine.ProviderRemoveAsync(), reply));
-            case FrameType.ProviderConfig:
+            var (result, lines, phones) = await h._engine.ProviderEnumDevicesAsync(r.PermanentProviderId, r.HProvider);
+            return new() { Result = result, NumLines = lines, NumPhones = phones };
+        }),
+        Later<ProviderInitRequest, ProviderInitReply>(static async (h, r) =>
+        {
+            var result = await h._engine.ProviderInitAsync(r.TspiVersion, r.PermanentProviderId, r.LineDeviceIdBase, r.PhoneDeviceIdBase, r.NumLines, r.NumPhones, h._callbacks);
+            return new() { Result = result.Result, Message = result.Message, TspiOptions = 0 };
+        }),
+        Later<ProviderShutdownRequest, ResultReply>(static async (h, r) =>
+            new() { Result = await h._engine.ProviderShutdownAsync(r.TspiVersion, r.PermanentProviderId) }),
+        Later<ProviderInstallRequest, ProviderOperationReply>(static (h, r) => Operation(h._engine.ProviderInstallAsync(r.PermanentProviderId))),
+        Later<ProviderRemoveRequest, ProviderOperationReply>(static (h, _) => Operation(h._engine.ProviderRemoveAsync())),
+        Later<ProviderConfigRequest, ProviderOperationReply>(static (h, r) => Operation(h._engine.ProviderConfigAsync(r.Plugin ?? "", ParseChanges(r.Changes)))),
+        Now<ProviderCreateLineDeviceRequest, ResultReply>(static (h, r) => new() { Result = h._engine.ProviderCreateLineDevice(r.TempId, r.DeviceId) }),
+        Now<ProviderCreatePhoneDeviceRequest, ResultReply>(static (h, r) => new() { Result = h._engine.ProviderCreatePhoneDevice(r.TempId, r.DeviceId) }),
+        Now<LineNegotiateTspiVersionRequest, TspiVersionReply>(static (h, r) =>
+            new() { Result = h._engine.LineNegotiateTspiVersion(r.DeviceId, r.LowVersion, r.HighVersion, out var version), Version = version }),
+        Now<LineNegotiateExtVersionRequest, LineNegotiateExtVersionReply>(static (h, r) =>
+            new() { Result = h._engine.LineNegotiateExtVersion(r.DeviceId, r.TspiVersion, r.LowVersion, r.HighVersion, out var version), ExtVersion = version }),
+        Now<LineSelectExtVersionRequest, ResultReply>(static (h, r) => new() { Result = h._engine.LineSelectExtVersion(r.HdLine, r.ExtVersion) }),
+        Later<LineOpenRequest, LineOpenReply>(static async (h, r) =>
+        {
+            var (result, hdLine) = await h._engine.LineOpenAsync(r.DeviceId, r.HtLine, r.TspiVersion);
+            return new() { Result = result, HdLine = hdLine };
+        }),
+        Later<LineCloseRequest, ResultReply>(static async (h, r) => new() { Result = await h._engine.LineCloseAsync(r.HdLine) }),
+        Now<LineGetDevCapsRequest, LineGetDevCapsReply>(static (h, r) =>
+            LineDevCaps(h._engine.LineGetDevCaps(r.DeviceId, r.TspiVersion, r.ExtVersion, out var caps), caps)),
+        Now<LineGetAddressCapsRequest, LineGetAddressCapsReply>(static (h, r) =>
+            AddressCaps(h._engine.LineGetAddressCaps(r.DeviceId, r.AddressId, r.TspiVersion, r.ExtVersion, out var caps), caps)),
+        Now<LineGetCallInfoRequest, LineGetCallInfoReply>(static (h, r) => CallInfo(h._engine.LineGetCallInfo(r.HdCall, out var info), info)),
+        Now<LineGetCallStatusRequest, LineGetCallStatusReply>(static (h, r) =>
+        {
+            var result = h._engine.LineGetCallStatus(r.HdCall, out var status);
+            return new()
             {
-                r.U32();
-                var plugin = r.String() ?? "";
-                return Later(LifecycleAsync(engine.ProviderConfigAsync(plugin, ParseChanges(r.String())), reply));
-            }
+                Result = result,
+                CallState = status?.CallState ?? 0,
+                CallStateMode = status?.CallStateMode ?? 0,
+                CallFeatures = status?.CallFeatures ?? 0,
+                StateEntryTimeUnixMs = (ulong)(status?.StateEntryTime.ToUnixTimeMilliseconds() ?? 0),
+            };
+        }),
+        Now<LineMakeCallRequest, LineMakeCallReply>(static (h, r) =>
+            new() { Result = h._engine.LineMakeCall(r.RequestId, r.HdLine, r.HtCall, out var hdCall, r.DestAddress, r.CountryCode), HdCall = hdCall }),
+        Now<LineDialRequest, ResultReply>(static (h, r) => new() { Result = h._engine.LineDial(r.RequestId, r.HdCall, r.DestAddress ?? "", r.CountryCode) }),
+        Now<LineAnswerRequest, ResultReply>(static (h, r) => new() { Result = h._engine.LineAnswer(r.RequestId, r.HdCall) }),
+        Now<LineDropRequest, ResultReply>(static (h, r) => new() { Result = h._engine.LineDrop(r.RequestId, r.HdCall) }),
+        Now<LineHoldRequest, ResultReply>(static (h, r) => new() { Result = h._engine.LineHold(r.RequestId, r.HdCall) }),
+        Now<LineUnholdRequest, ResultReply>(static (h, r) => new() { Result = h._engine.LineUnhold(r.RequestId, r.HdCall) }),
+        Now<LineSetupTransferRequest, LineSetupTransferReply>(static (h, r) =>
+            new() { Result = h._engine.LineSetupTransfer(r.RequestId, r.HdCall, r.HtConsultCall, out var hdConsult), HdConsultCall = hdConsult }),
+        Now<LineCompleteTransferRequest, LineCompleteTransferReply>(static (h, r) => new()
+        {
+            Result = h._engine.LineCompleteTransfer(r.RequestId, r.HdCall, r.HdConsultCall, r.HtConfCall, out var hdConf, r.TransferMode),
+            HdConfCall = hdConf,
+        }),
+        Now<LineSetupConferenceRequest, LineSetupConferenceReply>(static (h, r) => new()
+        {
+            Result = h._engine.LineSetupConference(r.RequestId, r.HdCall, r.HdLine, r.HtConfCall, out var hdConf, r.HtConsultCall, out var hdConsult, r.NumParties),
+            HdConfCall = hdConf,
+            HdConsultCall = hdConsult,
+        }),
+        Later<LineCloseCallRequest, ResultReply>(static async (h, r) => new() { Result = await h._engine.LineCloseCallAsync(r.HdCall) }),
+        Now<PhoneNegotiateTspiVersionRequest, TspiVersionReply>(static (h, r) =>
+            new() { Result = h._engine.PhoneNegotiateTspiVersion(r.DeviceId, r.LowVersion, r.HighVersion, out var version), Version = version }),
+        Later<PhoneOpenRequest, PhoneOpenReply>(static async (h, r) =>
+        {
+            var (result, hdPhone) = await h._engine.PhoneOpenAsync(r.DeviceId, r.HtPhone, r.TspiVersion);
+            return new() { Result = result, HdPhone = hdPhone };
+        }),
+        Later<PhoneCloseRequest, ResultReply>(static async (h, r) => new() { Result = await h._engine.PhoneCloseAsync(r.HdPhone) }),
+        Now<PhoneGetDevCapsRequest, PhoneGetDevCapsReply>(static (h, r) =>
+            PhoneCaps(h._engine.PhoneGetDevCaps(r.DeviceId, r.TspiVersion, r.ExtVersion, out var caps), caps)),
+        Now<PhoneGetHookSwitchRequest, PhoneGetHookSwitchReply>(static (h, r) =>
+            new() { Result = h._engine.PhoneGetHookSwitch(r.HdPhone, out var devs), HookSwitchDevs = devs }),
+        Now<PhoneGetRingRequest, PhoneGetRingReply>(static (h, r) =>
+            new() { Result = h._engine.PhoneGetRing(r.HdPhone, out var mode, out var volume), RingMode = mode, Volume = volume }),
+        Now<PhoneSetHookSwitchRequest, ResultReply>(static (h, r) =>
+            new() { Result = h._engine.PhoneSetHookSwitch(r.RequestId, r.HdPhone, r.HookSwitchDevs, r.HookSwitchMode) }),
+        Now<PhoneSetRingRequest, ResultReply>(static (h, r) => new() { Result = h._engine.PhoneSetRing(r.RequestId, r.HdPhone, r.RingMode, r.Volume) }),
+        Now<PhoneSetLampRequest, ResultReply>(static (h, r) => new() { Result = h._engine.PhoneSetLamp(r.RequestId, r.HdPhone, r.LampId, r.LampMode) }),
+    ]);
 
-            case FrameType.ProviderCreateLineDevice:
-                return Now(reply.I32(engine.ProviderCreateLineDevice(r.U32(), r.U32())));
-            case FrameType.ProviderCreatePhoneDevice:
-                return Now(reply.I32(engine.ProviderCreatePhoneDevice(r.U32(), r.U32())));
-            case FrameType.LineNegotiateTspiVersion:
-            {
-                var result = engine.LineNegotiateTspiVersion(r.U32(), r.U32(), r.U32(), out var version);
-                return Now(reply.I32(result).U32(version));
-            }
+    private readonly ProviderEngine _engine;
+    private readonly ProviderCallbacks _callbacks;
 
-            case FrameType.LineNegotiateExtVersion:
-            {
-                var result = engine.LineNegotiateExtVersion(r.U32(), r.U32(), r.U32(), r.U32(), out var version);
-                return Now(reply.I32(result).U32(version));
-            }
-
-            case FrameType.LineSelectExtVersion:
-                return Now(reply.I32(engine.LineSelectExtVersion(r.Handle(), r.U32())));
-            case FrameType.LineOpen:
-                return Later(OpenAsync(engine.LineOpenAsync(r.U32(), r.Handle(), r.U32()), reply));
-            case FrameType.LineClose:
-                return Later(ResultAsync(engine.LineCloseAsync(r.Handle()), reply));
-            case FrameType.LineGetDevCaps:
-                return Now(LineDevCaps(engine.LineGetDevCaps(r.U32(), r.U32(), r.U32(), out var lineCaps), lineCaps, reply));
-            case FrameType.LineGetAddressCaps:
-                return Now(AddressCaps(engine.LineGetAddressCaps(r.U32(), r.U32(), r.U32(), r.U32(), out var addressCaps), addressCaps, reply));
-            case FrameType.LineGetCallInfo:
-                return Now(CallInfo(engine.LineGetCallInfo(r.Handle(), out var info), info, reply));
-            case FrameType.LineGetCallStatus:
-            {
-                var result = engine.LineGetCallStatus(r.Handle(), out var status);
-                return Now(reply.I32(result).U32(status?.CallState ?? 0).U32(status?.CallStateMode ?? 0).U32(status?.CallFeatures ?? 0)
-                    .U64((ulong)(status?.StateEntryTime.ToUnixTimeMilliseconds() ?? 0)));
-            }
-
-            case FrameType.LineMakeCall:
-            {
-                var result = engine.LineMakeCall(r.U32(), r.Handle(), r.Handle(), out var hdCall, r.String(), r.U32());
-                return Now(reply.I32(result).Handle(hdCall));
-            }
-
-            case FrameType.LineDial:
-                return Now(reply.I32(engine.LineDial(r.U32(), r.Handle(), r.String() ?? "", r.U32())));
-            case FrameType.LineAnswer:
-                return Now(reply.I32(engine.LineAnswer(r.U32(), r.Handle())));
-            case FrameType.LineDrop:
-                return Now(reply.I32(engine.LineDrop(r.U32(), r.Handle())));
-            case FrameType.LineHold:
-                return Now(reply.I32(engine.LineHold(r.U32(), r.Handle())));
-            case FrameType.LineUnhold:
-                return Now(reply.I32(engine.LineUnhold(r.U32(), r.Handle())));
-            case FrameType.LineSetupTransfer:
-            {
-                var result = engine.LineSetupTransfer(r.U32(), r.Handle(), r.Handle(), out var hdConsult);
-                return Now(reply.I32(result).Handle(hdConsult));
-            }
-
-            case FrameType.LineCompleteTransfer:
-            {
-                var result = engine.LineCompleteTransfer(r.U32(), r.Handle(), r.Handle(), r.Handle(), out var hdConf, r.U32());
-                return Now(reply.I32(result).Handle(hdConf));
-            }
-
-            case FrameType.LineSetupConference:
-            {
-                var result = engine.LineSetupConference(r.U32(), r.Handle(), r.Handle(), r.Handle(), out var hdConf, r.Handle(), out var hdConsult, r.U32());
-                return Now(reply.I32(result).Handle(hdConf).Handle(hdConsult));
-            }
-
-            case FrameType.LineCloseCall:
-                return Later(ResultAsync(engine.LineCloseCallAsync(r.Handle()), reply));
-            case FrameType.PhoneNegotiateTspiVersion:
-            {
-                var result = engine.PhoneNegotiateTspiVersion(r.U32(), r.U32(), r.U32(), out var version);
-                return Now(reply.I32(result).U32(version));
-            }
-
-            case FrameType.PhoneOpen:
-                return Later(OpenAsync(engine.PhoneOpenAsync(r.U32(), r.Handle(), r.U32()), reply));
-            case FrameType.PhoneClose:
-                return Later(ResultAsync(engine.PhoneCloseAsync(r.Handle()), reply));
-            case FrameType.PhoneGetDevCaps:
-                return Now(PhoneCaps(engine.PhoneGetDevCaps(r.U32(), r.U32(), r.U32(), out var phoneCaps), phoneCaps, reply));
-            case FrameType.PhoneGetHookSwitch:
-            {
-                var result = engine.PhoneGetHookSwitch(r.Handle(), out var devs);
-                return Now(reply.I32(result).U32(devs));
-            }
-
-            case FrameType.PhoneGetRing:
-            {
-                var result = engine.PhoneGetRing(r.Handle(), out var mode, out var volume);
-                return Now(reply.I32(result).U32(mode).U32(volume));
-            }
-
-            case FrameType.PhoneSetHookSwitch:
-                return Now(reply.I32(engine.PhoneSetHookSwitch(r.U32(), r.Handle(), r.U32(), r.U32())));
-            case FrameType.PhoneSetRing:
-                return Now(reply.I32(engine.PhoneSetRing(r.U32(), r.Handle(), r.U32(), r.U32())));
-            case FrameType.PhoneSetLamp:
-                return Now(reply.I32(engine.PhoneSetLamp(r.U32(), r.Handle(), r.U32(), r.U32())));
-            default:
-                return ValueTask.FromResult(new ProtocolError(ProtocolErrorCode.NotAllowed, (ushort)frame.Type, "type",
-                    $"{frame.Type} is not a request the provider sends to the host.").ToFrame(frame.Sequence));
-        }
+    public TspiRequestHandler(ProviderEngine engine, ProviderCallbacks callbacks)
+    {
+        _engine = engine;
+        _callbacks = callbacks;
     }
+
+    /// <summary>The request types served, each with the declared request and reply its entry reads and writes.</summary>
+    internal static IEnumerable<(FrameType Type, Type Request, Type Reply)> Served =>
+        s_entries.OfType<Entry>().Select(e => (e.Type, e.Request, e.Reply));
+
+    public ValueTask<byte[]> HandleAsync(Frame frame) =>
+        (ushort)frame.Type < s_entries.Length && s_entries[(ushort)frame.Type] is { } entry
+            ? entry.Serve(this, frame)
+            : ValueTask.FromResult(new ProtocolError(ProtocolErrorCode.NotAllowed, (ushort)frame.Type, "type",
+                $"{frame.Type} is not a request the provider sends to the host.").ToFrame(frame.Sequence));
 
     /// <summary>providerConfig's changes: <c>Key=Value</c> entries separated by <c>;</c> or new lines; <c>Key=</c> removes a key.</summary>
     internal static Dictionary<string, string?> ParseChanges(string? text)
@@ -156,55 +137,143 @@ internal sealed class TspiRequestHandler(ProviderEngine engine, ProviderCallback
         return changes;
     }
 
-    private static ValueTask<byte[]> Now(FrameWriter reply) => ValueTask.FromResult(reply.ToArray());
-
-    private static ValueTask<byte[]> Later(Task<byte[]> reply) => new(reply);
-
-    private async Task<byte[]> EnumDevicesAsync(uint providerId, nint hProvider, FrameWriter reply)
+    private static Entry?[] Index(Entry[] entries)
     {
-        var (result, lines, phones) = await engine.ProviderEnumDevicesAsync(providerId, hProvider);
-        return reply.I32(result).U32(lines).U32(phones).ToArray();
+        var byType = new Entry?[entries.Max(e => (int)e.Type) + 1];
+        foreach (var entry in entries)
+        {
+            if (byType[(int)entry.Type] is not null)
+            {
+                throw new InvalidOperationException($"{entry.Type} is served twice.");
+            }
+
+            byType[(int)entry.Type] = entry;
+        }
+
+        return byType;
     }
 
-    private async Task<byte[]> InitAsync(uint version, uint providerId, uint lineBase, uint phoneBase, uint lines, uint phones, FrameWriter reply)
-    {
-        var result = await engine.ProviderInitAsync(version, providerId, lineBase, phoneBase, lines, phones, callbacks);
-        return reply.I32(result.Result).String(result.Message).U32(0).ToArray();
-    }
+    /// <summary>An entry whose engine call answers at once.</summary>
+    private static Entry Now<TRequest, TReply>(Func<TspiRequestHandler, TRequest, TReply> serve)
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply> => new NowEntry<TRequest, TReply>(serve);
 
-    private async Task<byte[]> ShutdownAsync(uint version, uint providerId, FrameWriter reply) =>
-        reply.I32(await engine.ProviderShutdownAsync(version, providerId)).ToArray();
+    /// <summary>An entry whose engine call may wait: the reply goes out when it finishes.</summary>
+    private static Entry Later<TRequest, TReply>(Func<TspiRequestHandler, TRequest, Task<TReply>> serve)
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply> => new LaterEntry<TRequest, TReply>(serve);
 
-    private static async Task<byte[]> LifecycleAsync(Task<LifecycleResult> operation, FrameWriter reply)
+    private static async Task<ProviderOperationReply> Operation(Task<LifecycleResult> operation)
     {
         var result = await operation;
-        return reply.I32(result.Result).String(result.Message).ToArray();
+        return new() { Result = result.Result, Message = result.Message };
     }
 
-    private static async Task<byte[]> ResultAsync(Task<int> operation, FrameWriter reply) => reply.I32(await operation).ToArray();
-
-    private static async Task<byte[]> OpenAsync(Task<(int Result, nint Handle)> open, FrameWriter reply)
+    private static LineGetDevCapsReply LineDevCaps(int result, LineDevCapsData? c) => new()
     {
-        var (result, handle) = await open;
-        return reply.I32(result).Handle(handle).ToArray();
+        Result = result,
+        ProviderInfo = c?.ProviderInfo,
+        SwitchInfo = c?.SwitchInfo,
+        PermanentProviderId = c?.PermanentProviderId ?? 0,
+        PermanentLineId = c?.PermanentLineId ?? 0,
+        LineName = c?.LineName,
+        NumAddresses = c?.NumAddresses ?? 0,
+        MaxNumActiveCalls = c?.MaxNumActiveCalls ?? 0,
+        MediaModes = c?.MediaModes ?? 0,
+        DevCapFlags = c?.DevCapFlags ?? 0,
+        CallFeatures = c?.CallFeatures ?? 0,
+        ExtVersionLow = c?.ExtVersionLow ?? 0,
+        ExtVersionHigh = c?.ExtVersionHigh ?? 0,
+    };
+
+    private static LineGetAddressCapsReply AddressCaps(int result, LineAddressCapsData? c) => new()
+    {
+        Result = result,
+        LineDeviceId = c?.LineDeviceId ?? 0,
+        Address = c?.Address,
+        CallStates = c?.CallStates ?? 0,
+        DisconnectModes = c?.DisconnectModes ?? 0,
+        CallerIdFlags = c?.CallerIdFlags ?? 0,
+        MaxNumActiveCalls = c?.MaxNumActiveCalls ?? 0,
+        MaxNumOnHoldCalls = c?.MaxNumOnHoldCalls ?? 0,
+        MaxNumConference = c?.MaxNumConference ?? 0,
+        CallFeatures = c?.CallFeatures ?? 0,
+        TransferModes = c?.TransferModes ?? 0,
+    };
+
+    private static LineGetCallInfoReply CallInfo(int result, LineCallInfoData? c) => new()
+    {
+        Result = result,
+        LineDeviceId = c?.LineDeviceId ?? 0,
+        AddressId = c?.AddressId ?? 0,
+        MediaMode = c?.MediaMode ?? 0,
+        CallStates = c?.CallStates ?? 0,
+        Origin = c?.Origin ?? 0,
+        Reason = c?.Reason ?? 0,
+        CallerIdFlags = c?.CallerIdFlags ?? 0,
+        CallerId = c?.CallerId,
+        CallerIdName = c?.CallerIdName,
+        CalledIdFlags = c?.CalledIdFlags ?? 0,
+        CalledId = c?.CalledId,
+        CalledIdName = c?.CalledIdName,
+        ConnectedIdFlags = c?.ConnectedIdFlags ?? 0,
+        ConnectedId = c?.ConnectedId,
+        ConnectedIdName = c?.ConnectedIdName,
+    };
+
+    private static PhoneGetDevCapsReply PhoneCaps(int result, PhoneCapsData? c) => new()
+    {
+        Result = result,
+        ProviderInfo = c?.ProviderInfo,
+        PhoneInfo = c?.PhoneInfo,
+        PermanentProviderId = c?.PermanentProviderId ?? 0,
+        PermanentPhoneId = c?.PermanentPhoneId ?? 0,
+        PhoneName = c?.PhoneName,
+        HookSwitchDevs = c?.HookSwitchDevs ?? 0,
+        HookSwitchModes = c?.HookSwitchModes ?? 0,
+        NumRingModes = c?.NumRingModes ?? 0,
+        NumButtonLamps = c?.NumButtonLamps ?? 0,
+        PhoneFeatures = c?.PhoneFeatures ?? 0,
+    };
+
+    /// <summary>One request type's handling: read the declared request, call the engine, write the declared reply.</summary>
+    private abstract class Entry
+    {
+        public abstract FrameType Type { get; }
+
+        public abstract Type Request { get; }
+
+        public abstract Type Reply { get; }
+
+        public abstract ValueTask<byte[]> Serve(TspiRequestHandler handler, Frame frame);
     }
 
-    private static FrameWriter LineDevCaps(int result, LineDevCapsData? c, FrameWriter reply) => reply.I32(result)
-        .String(c?.ProviderInfo).String(c?.SwitchInfo).U32(c?.PermanentProviderId ?? 0).U32(c?.PermanentLineId ?? 0).String(c?.LineName)
-        .U32(c?.NumAddresses ?? 0).U32(c?.MaxNumActiveCalls ?? 0).U32(c?.MediaModes ?? 0).U32(c?.DevCapFlags ?? 0).U32(c?.CallFeatures ?? 0)
-        .U32(c?.ExtVersionLow ?? 0).U32(c?.ExtVersionHigh ?? 0);
+    private abstract class Entry<TRequest, TReply> : Entry
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>
+    {
+        public override FrameType Type => TRequest.Type;
 
-    private static FrameWriter AddressCaps(int result, LineAddressCapsData? c, FrameWriter reply) => reply.I32(result)
-        .U32(c?.LineDeviceId ?? 0).String(c?.Address).U32(c?.CallStates ?? 0).U32(c?.DisconnectModes ?? 0).U32(c?.CallerIdFlags ?? 0)
-        .U32(c?.MaxNumActiveCalls ?? 0).U32(c?.MaxNumOnHoldCalls ?? 0).U32(c?.MaxNumConference ?? 0).U32(c?.CallFeatures ?? 0).U32(c?.TransferModes ?? 0);
+        public override Type Request => typeof(TRequest);
 
-    private static FrameWriter CallInfo(int result, LineCallInfoData? c, FrameWriter reply) => reply.I32(result)
-        .U32(c?.LineDeviceId ?? 0).U32(c?.AddressId ?? 0).U32(c?.MediaMode ?? 0).U32(c?.CallStates ?? 0).U32(c?.Origin ?? 0).U32(c?.Reason ?? 0)
-        .U32(c?.CallerIdFlags ?? 0).String(c?.CallerId).String(c?.CallerIdName)
-        .U32(c?.CalledIdFlags ?? 0).String(c?.CalledId).String(c?.CalledIdName)
-        .U32(c?.ConnectedIdFlags ?? 0).String(c?.ConnectedId).String(c?.ConnectedIdName);
+        public override Type Reply => typeof(TReply);
 
-    private static FrameWriter PhoneCaps(int result, PhoneCapsData? c, FrameWriter reply) => reply.I32(result)
-        .String(c?.ProviderInfo).String(c?.PhoneInfo).U32(c?.PermanentProviderId ?? 0).U32(c?.PermanentPhoneId ?? 0).String(c?.PhoneName)
-        .U32(c?.HookSwitchDevs ?? 0).U32(c?.HookSwitchModes ?? 0).U32(c?.NumRingModes ?? 0).U32(c?.NumButtonLamps ?? 0).U32(c?.PhoneFeatures ?? 0);
+        protected static byte[] Encode(in TReply reply, uint sequence) => MessageCodec.Encode(in reply, TRequest.Type, FrameFlags.Reply, sequence);
+    }
+
+    private sealed class NowEntry<TRequest, TReply>(Func<TspiRequestHandler, TRequest, TReply> serve) : Entry<TRequest, TReply>
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>
+    {
+        public override ValueTask<byte[]> Serve(TspiRequestHandler handler, Frame frame) =>
+            ValueTask.FromResult(Encode(serve(handler, frame.Read<TRequest>()), frame.Sequence));
+    }
+
+    private sealed class LaterEntry<TRequest, TReply>(Func<TspiRequestHandler, TRequest, Task<TReply>> serve) : Entry<TRequest, TReply>
+        where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>
+    {
+        public override ValueTask<byte[]> Serve(TspiRequestHandler handler, Frame frame)
+        {
+            var reply = serve(handler, frame.Read<TRequest>());
+            return reply.IsCompletedSuccessfully ? ValueTask.FromResult(Encode(reply.Result, frame.Sequence)) : new(WhenDone(reply, frame.Sequence));
+        }
+
+        private static async Task<byte[]> WhenDone(Task<TReply> reply, uint sequence) => Encode(await reply, sequence);
+    }
 }
