@@ -133,36 +133,14 @@ public static class FrameSchema
 }
 
 /// <summary>One frame type's messages: the one that starts the exchange and, when it is answered, its reply.</summary>
-public sealed class MessageDeclaration
+/// <param name="Type">The frame type.</param>
+/// <param name="Flags"><see cref="FrameFlags.None"/> for a request, <see cref="FrameFlags.Push"/> for a push.</param>
+/// <param name="MessageType">The declared request or push.</param>
+/// <param name="Fields">Its layout (<see cref="PayloadLayout{TPayload}.Fields"/>).</param>
+/// <param name="ReplyType">The declared reply; null when the message is not answered.</param>
+/// <param name="ReplyFields">The reply's layout; null when the message is not answered.</param>
+public sealed record MessageDeclaration(FrameType Type, FrameFlags Flags, Type MessageType, Field[] Fields, Type? ReplyType, Field[]? ReplyFields)
 {
-    private MessageDeclaration(FrameType type, FrameFlags flags, Type messageType, Field[] fields, Type? replyType, Field[]? replyFields)
-    {
-        Type = type;
-        Flags = flags;
-        MessageType = messageType;
-        Fields = fields;
-        ReplyType = replyType;
-        ReplyFields = replyFields;
-    }
-
-    /// <summary>The frame type.</summary>
-    public FrameType Type { get; }
-
-    /// <summary><see cref="FrameFlags.None"/> for a request, <see cref="FrameFlags.Push"/> for a push.</summary>
-    public FrameFlags Flags { get; }
-
-    /// <summary>The declared request or push.</summary>
-    public Type MessageType { get; }
-
-    /// <summary>Its layout (<see cref="PayloadLayout{TPayload}.Fields"/>).</summary>
-    public Field[] Fields { get; }
-
-    /// <summary>The declared reply; null when the message is not answered.</summary>
-    public Type? ReplyType { get; }
-
-    /// <summary>The reply's layout; null when the message is not answered.</summary>
-    public Field[]? ReplyFields { get; }
-
     /// <summary>A message answered with <typeparamref name="TReply"/>.</summary>
     public static MessageDeclaration Of<TRequest, TReply>() where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply> =>
         new(TRequest.Type, TRequest.Flags, typeof(TRequest), PayloadLayout<TRequest>.Fields, typeof(TReply), PayloadLayout<TReply>.Fields);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Reflection;
 using System.Text;
 using TspHost.Protocol.Messages;
@@ -17,20 +16,20 @@ public sealed class MessageDeclarationTests
     private const uint Sequence = 0x0A0B0C0D;
 
     /// <summary>Every payload the protocol declares: each frame type's request or push, its reply, and the error reply.</summary>
-    public static TheoryData<FrameType, FrameFlags> Payloads()
+    public static TheoryData<FrameType, FrameFlags> Payloads() => new(PayloadCases());
+
+    private static IEnumerable<(FrameType, FrameFlags)> PayloadCases()
     {
-        var data = new TheoryData<FrameType, FrameFlags>();
         foreach (var declaration in FrameSchema.Declarations)
         {
-            data.Add(declaration.Type, declaration.Flags);
+            yield return (declaration.Type, declaration.Flags);
             if (declaration.ReplyType is not null)
             {
-                data.Add(declaration.Type, FrameFlags.Reply);
+                yield return (declaration.Type, FrameFlags.Reply);
             }
         }
 
-        data.Add(FrameType.LineClose, FrameFlags.Reply | FrameFlags.Error);
-        return data;
+        yield return (FrameType.LineClose, FrameFlags.Reply | FrameFlags.Error);
     }
 
     [Fact]
@@ -98,22 +97,19 @@ public sealed class MessageDeclarationTests
     [Fact]
     public void EveryDeclaration_WritesProtocolVersion1ByteForByte()
     {
-        var golden = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "WireFormatV1.txt")).Where(l => !l.StartsWith('#')).ToList();
-        var cases = Payloads();
-        Assert.Equal(cases.Count, golden.Count);
-        foreach (var line in golden)
+        var golden = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "WireFormatV1.txt")).Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet();
+        var written = new HashSet<string>();
+        foreach (var (type, flags) in PayloadCases())
         {
-            var parts = line.Split(' ');
-            var type = Enum.Parse<FrameType>(parts[0]);
-            var flags = (FrameFlags)ushort.Parse(parts[1], CultureInfo.InvariantCulture);
             var payload = PayloadType(type, flags);
             var layout = string.Join(',', FrameSchema.For(type, flags)!.Select(f => $"{f.Name}:{f.Kind}"));
-            Assert.Equal($"{type} {(ushort)flags} {parts[2]}", $"{type} {(ushort)flags} {layout}");
-
             var bytes = Invoke<byte[]>(nameof(Encode), payload, Invoke<object>(nameof(ByIndex), payload), type, flags);
-
-            Assert.Equal($"{type} {(ushort)flags} {parts[3]}", $"{type} {(ushort)flags} {Convert.ToHexString(bytes)}");
+            var line = $"{type} {(ushort)flags} {layout} {Convert.ToHexString(bytes)}";
+            Assert.True(golden.Contains(line), $"WireFormatV1.txt has no line for this frame as it is written now (a new frame type: add the line; a changed one: that is a wire change):\n{line}");
+            written.Add(line);
         }
+
+        Assert.Empty(golden.Except(written)); // a frame of version 1 nobody writes any more
     }
 
     [Fact]
