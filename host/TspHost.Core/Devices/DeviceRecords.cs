@@ -47,12 +47,13 @@ public abstract class DeviceEntry<TOpen>(DeviceKind kind, string plugin, string 
 }
 
 /// <summary>A line device.</summary>
-public sealed class LineEntry(string plugin, ILineDevice device, LineCapabilities capabilities, VersionRange versions, uint permanentId)
-    : DeviceEntry<OpenLine>(DeviceKind.Line, plugin, device.Key, capabilities.Name, versions, capabilities.ExtensionVersions, permanentId)
+public sealed class LineEntry(string plugin, ILineDevice device, string key, LineCapabilities capabilities, VersionRange versions, uint permanentId)
+    : DeviceEntry<OpenLine>(DeviceKind.Line, plugin, key, capabilities.Name, versions, capabilities.ExtensionVersions, permanentId)
 {
     public override object Device => Line;
 
-    public ILineDevice Line { get; } = device;
+    /// <summary>The backend's line; replaced when the plugin's backend comes back after a failure (R15).</summary>
+    public ILineDevice Line { get; internal set; } = device;
 
     public LineCapabilities Capabilities { get; } = capabilities;
 
@@ -60,12 +61,15 @@ public sealed class LineEntry(string plugin, ILineDevice device, LineCapabilitie
 }
 
 /// <summary>A phone device, with the state the host tracks from events and successful requests.</summary>
-public sealed class PhoneEntry(string plugin, IPhoneDevice device, PhoneCapabilities capabilities, VersionRange versions, uint permanentId)
-    : DeviceEntry<OpenPhone>(DeviceKind.Phone, plugin, device.Key, capabilities.Name, versions, capabilities.ExtensionVersions, permanentId)
+public sealed class PhoneEntry(string plugin, IPhoneDevice device, string key, PhoneCapabilities capabilities, VersionRange versions, uint permanentId)
+    : DeviceEntry<OpenPhone>(DeviceKind.Phone, plugin, key, capabilities.Name, versions, capabilities.ExtensionVersions, permanentId)
 {
     public override object Device => Phone;
 
-    public IPhoneDevice Phone { get; } = device;
+    /// <summary>The backend's phone; replaced when the plugin's backend comes back after a failure (R15).</summary>
+    public IPhoneDevice Phone { get; internal set; } = device;
+
+    public bool InService { get; set; } = true;
 
     public PhoneCapabilities Capabilities { get; } = capabilities;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace TspHost.Core.Lifecycle;
 
 /// <summary>A device as a monitor sees it.</summary>
-public sealed record DeviceView(string Kind, uint? DeviceId, uint PermanentId, string Name, string Plugin, nint OpenHandle, uint OpenVersion);
+public sealed record DeviceView(string Kind, uint? DeviceId, uint PermanentId, string Name, string Plugin, nint OpenHandle, uint OpenVersion, bool InService = true);
 
 /// <summary>A live call as a monitor sees it.</summary>
 public sealed record CallView(nint HdCall, nint HtCall, uint? LineDeviceId, string State, string Life, string? Caller, string? Called);
@@ -12,7 +12,8 @@ public sealed record CallView(nint HdCall, nint HtCall, uint? LineDeviceId, stri
 public sealed record PendingView(uint RequestId, string Operation);
 
 /// <summary>What the engine is doing right now: for <c>tsphost status</c> and <c>tsphost watch</c>.</summary>
-public sealed record EngineSnapshot(ProviderStatus Status, IReadOnlyList<DeviceView> Devices, IReadOnlyList<CallView> Calls, IReadOnlyList<PendingView> Pending);
+public sealed record EngineSnapshot(ProviderStatus Status, IReadOnlyList<DeviceView> Devices, IReadOnlyList<CallView> Calls, IReadOnlyList<PendingView> Pending,
+    IReadOnlyList<PluginHealth> Workers);
 
 // A read-only view for monitors; it takes the session's lock only to copy, never calls a plugin.
 public sealed partial class ProviderEngine
@@ -20,22 +21,23 @@ public sealed partial class ProviderEngine
     /// <summary>Copies the devices, open lines and phones, live calls and pending requests of the running session.</summary>
     public EngineSnapshot Snapshot()
     {
+        var workers = Workers();
         if (_session is not { } session)
         {
-            return new EngineSnapshot(Status, [], [], []);
+            return new EngineSnapshot(Status, [], [], [], workers);
         }
 
         var devices = new List<DeviceView>();
         foreach (var line in session.LineEntries.Where(l => !l.Removed))
         {
             var open = line.Open;
-            devices.Add(new DeviceView("line", line.DeviceId, line.PermanentId, line.Capabilities.Name, line.Plugin, open?.HdLine ?? 0, open?.Version ?? 0));
+            devices.Add(new DeviceView("line", line.DeviceId, line.PermanentId, line.Capabilities.Name, line.Plugin, open?.HdLine ?? 0, open?.Version ?? 0, line.InService));
         }
 
         foreach (var phone in session.PhoneEntries.Where(p => !p.Removed))
         {
             var open = phone.Open;
-            devices.Add(new DeviceView("phone", phone.DeviceId, phone.PermanentId, phone.Capabilities.Name, phone.Plugin, open?.HdPhone ?? 0, open?.Version ?? 0));
+            devices.Add(new DeviceView("phone", phone.DeviceId, phone.PermanentId, phone.Capabilities.Name, phone.Plugin, open?.HdPhone ?? 0, open?.Version ?? 0, phone.InService));
         }
 
         var calls = session.Calls.Items
@@ -43,10 +45,22 @@ public sealed partial class ProviderEngine
             .OrderBy(c => c.HdCall)
             .ToList();
         var pending = session.Ledger.Snapshot().Select(r => new PendingView(r.RequestId, r.Operation)).OrderBy(r => r.RequestId).ToList();
-        return new EngineSnapshot(Status, devices, calls, pending);
+        return new EngineSnapshot(Status, devices, calls, pending, workers);
     }
+
+    /// <summary>R15: the worker of every installed plugin that runs in one.</summary>
+    private List<PluginHealth> Workers() =>
+        [.. State.Plugins
+            .Select(p => _catalog.TryGet(p.Name, out var backend) && backend is IPluginHealthSource source ? source.Health : null)
+            .OfType<PluginHealth>()];
+
+    /// <summary>A worker as one line of text.</summary>
+    public static string Describe(PluginHealth w) => string.Create(CultureInfo.InvariantCulture,
+        $"{w.Plugin}: {w.State.ToString().ToLowerInvariant()}{(w.ProcessId is { } pid ? $", pid {pid}" : "")}, {w.Restarts} restart(s)" +
+        $"{(w.MemoryBytes is { } rss ? $", {rss / (1024.0 * 1024):0.0} MB of {w.MemoryLimitBytes / (1024 * 1024)} MB" : "")}, since {w.Since:yyyy-MM-dd HH:mm:ss}Z" +
+        $"{(w.Reason is null ? "" : $": {w.Reason}")}");
 
     /// <summary>The snapshot as plain text, one item a line.</summary>
     public static string Describe(DeviceView d) => string.Create(CultureInfo.InvariantCulture,
-        $"{d.Kind} {d.DeviceId?.ToString(CultureInfo.InvariantCulture) ?? "-"} '{d.Name}' ({d.Plugin}, permanent {d.PermanentId}){(d.OpenHandle == 0 ? "" : $" open as 0x{d.OpenHandle:X}, version 0x{d.OpenVersion:X8}")}");
+        $"{d.Kind} {d.DeviceId?.ToString(CultureInfo.InvariantCulture) ?? "-"} '{d.Name}' ({d.Plugin}, permanent {d.PermanentId}){(d.OpenHandle == 0 ? "" : $" open as 0x{d.OpenHandle:X}, version 0x{d.OpenVersion:X8}")}{(d.InService ? "" : ", out of service")}");
 }

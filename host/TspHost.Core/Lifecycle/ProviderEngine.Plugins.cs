@@ -42,7 +42,7 @@ public sealed partial class ProviderEngine
         entry = settings is null ? entry : entry with { Settings = settings };
         if (_session is { } session)
         {
-            if (ValidationFailure(entry) is { } invalid)
+            if (await ValidationFailureAsync(entry).ConfigureAwait(false) is { } invalid)
             {
                 return new LifecycleResult(LineErr.InvalParam, invalid);
             }
@@ -139,7 +139,7 @@ public sealed partial class ProviderEngine
         try
         {
             // The running session's snapshot has no section for it yet: its section is read now.
-            entry = Configured(entry, ReadConfiguredSettings());
+            entry = Configured(entry, (await ReadConfiguredSettingsAsync().ConfigureAwait(false)).Configured);
         }
         catch (HostConfigurationException e)
         {
@@ -214,23 +214,22 @@ public sealed partial class ProviderEngine
         return _catalog.TryGet(plugin, out _) ? new PluginEntry(plugin, new Dictionary<string, string>()) : null;
     }
 
-    /// <summary>Checks a plugin's settings with the plugin itself; returns why they are invalid, or null.</summary>
-    private string? ValidationFailure(PluginEntry entry)
+    /// <summary>Checks a plugin's settings with the plugin itself; returns why they are invalid (or why the plugin failed checking them), or null.</summary>
+    private async Task<string?> ValidationFailureAsync(PluginEntry entry)
     {
         if (!_catalog.TryGet(entry.Name, out var backend))
         {
             return $"plugin '{entry.Name}' is not available.";
         }
 
-        try
+        var problem = await PluginCalls.ValidateAsync(entry.Name, backend, new BackendSettings(entry.Settings, "install", $"Plugins:{entry.Name}"), _options.HookTimeout, _time)
+            .ConfigureAwait(false);
+        if (problem is not null)
         {
-            backend.ValidateSettings(new BackendSettings(entry.Settings, "install", $"Plugins:{entry.Name}"));
-            return null;
+            LogPluginFault(problem);
         }
-        catch (BackendConfigurationException e)
-        {
-            return e.Message;
-        }
+
+        return problem?.Message;
     }
 
     private string NotAvailable(string plugin)

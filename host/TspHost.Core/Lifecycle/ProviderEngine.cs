@@ -152,13 +152,10 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         }
 
         var settings = new BackendSettings(entry.Settings, "configuration change", $"Plugins:{entry.Name}").With(changes);
-        try
+        if (await PluginCalls.ValidateAsync(entry.Name, backend, settings, _options.HookTimeout, _time).ConfigureAwait(false) is { } problem)
         {
-            backend.ValidateSettings(settings);
-        }
-        catch (BackendConfigurationException e)
-        {
-            return new LifecycleResult(LineErr.InvalParam, e.Message);
+            LogPluginFault(problem);
+            return new LifecycleResult(problem.PluginFault ? LineErr.OperationFailed : LineErr.InvalParam, problem.Message);
         }
 
         var changed = entry with { Settings = settings.ToDictionary(StringComparer.OrdinalIgnoreCase) };
@@ -299,14 +296,15 @@ public sealed partial class ProviderEngine : IAsyncDisposable
     /// <exception cref="HostConfigurationException">The configuration is invalid; no session is prepared.</exception>
     private async Task<ProviderSession> PrepareAsync()
     {
-        var state = SessionSnapshot();
-        if (_prepared is { } prepared && prepared.Snapshot.Revision == state.Revision && SameSettings(prepared.Snapshot, state))
+        var state = await SessionSnapshotAsync().ConfigureAwait(false);
+        if (_prepared is { } prepared && prepared.Snapshot.Revision == state.Snapshot.Revision && SameSettings(prepared.Snapshot, state.Snapshot)
+            && prepared.LeftOut.SetEquals(state.LeftOut))
         {
             return prepared;
         }
 
         DiscardPrepared();
-        _prepared = await ProviderSession.StartAsync(state, _catalog, _handles, _options, _time, _logger, AssignPermanentId).ConfigureAwait(false);
+        _prepared = await ProviderSession.StartAsync(state.Snapshot, state.LeftOut, _catalog, _handles, _options, _time, _logger, AssignPermanentId).ConfigureAwait(false);
         return _prepared;
     }
 
@@ -315,18 +313,25 @@ public sealed partial class ProviderEngine : IAsyncDisposable
     /// configuration section (read now), every section checked by its plugin.
     /// </summary>
     /// <exception cref="HostConfigurationException">A section names no available plugin, or a plugin rejects its settings.</exception>
-    private ProviderState SessionSnapshot()
+    private async Task<(ProviderState Snapshot, HashSet<string> LeftOut)> SessionSnapshotAsync()
     {
         var state = State;
-        var configured = ReadConfiguredSettings();
-        return configured.Count == 0 ? state : state with { Plugins = [.. state.Plugins.Select(p => Configured(p, configured))] };
+        var (configured, leftOut) = await ReadConfiguredSettingsAsync().ConfigureAwait(false);
+        return (configured.Count == 0 ? state : state with { Plugins = [.. state.Plugins.Select(p => Configured(p, configured))] }, leftOut);
     }
 
-    private IReadOnlyDictionary<string, BackendSettings> ReadConfiguredSettings()
+    /// <summary>
+    /// The plugins' configuration sections, each checked by its plugin. A bad value refuses the whole
+    /// configuration (R2); a plugin that fails the check itself (throws anything else, hangs) is left
+    /// out of the session instead (R15), named in the log and in <c>LeftOut</c>.
+    /// </summary>
+    /// <exception cref="HostConfigurationException">A section names no available plugin, or a plugin rejects its settings.</exception>
+    private async Task<(IReadOnlyDictionary<string, BackendSettings> Configured, HashSet<string> LeftOut)> ReadConfiguredSettingsAsync()
     {
+        var leftOut = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (_options.PluginSettings is not { } source)
         {
-            return new Dictionary<string, BackendSettings>();
+            return (new Dictionary<string, BackendSettings>(), leftOut);
         }
 
         var configured = source.ReadPluginSettings();
@@ -339,17 +344,28 @@ public sealed partial class ProviderEngine : IAsyncDisposable
                     $"{section.Source}: the section {section.Section} names no available plugin; expected a section named after a plugin folder ({(available.Length == 0 ? "none available" : available)}).");
             }
 
-            try
+            if (await PluginCalls.ValidateAsync(name, backend, section, _options.HookTimeout, _time).ConfigureAwait(false) is { } problem)
             {
-                backend.ValidateSettings(section);
-            }
-            catch (BackendConfigurationException e)
-            {
-                throw new HostConfigurationException(e.Message, e);
+                if (!problem.PluginFault)
+                {
+                    throw new HostConfigurationException(problem.Message, problem.Exception);
+                }
+
+                LogPluginFault(problem);
+                leftOut.Add(name);
             }
         }
 
-        return configured;
+        return (configured, leftOut);
+    }
+
+    /// <summary>R15: a plugin that failed a check itself (not a bad value) is logged with the exception, naming it.</summary>
+    private void LogPluginFault(SettingsProblem problem)
+    {
+        if (problem.PluginFault)
+        {
+            _logger.LogError(problem.Exception, "{Problem} It is left out; the other plugins keep working.", problem.Message);
+        }
     }
 
     /// <summary>The plugin's settings from the provider state laid over its configuration section.</summary>
@@ -425,7 +441,7 @@ public sealed partial class ProviderEngine : IAsyncDisposable
     /// <summary>Validates and installs one plugin; returns why it failed, or null.</summary>
     private async Task<string?> InstallPluginCoreAsync(PluginEntry entry)
     {
-        if (ValidationFailure(entry) is { } invalid)
+        if (await ValidationFailureAsync(entry).ConfigureAwait(false) is { } invalid)
         {
             return invalid;
         }

@@ -44,6 +44,9 @@ public sealed partial class ProviderSession
     /// <summary>R2: the configuration this session runs on, fixed when it started.</summary>
     public ProviderState Snapshot { get; }
 
+    /// <summary>R15: installed plugins left out of this session because they failed their settings check.</summary>
+    internal HashSet<string> LeftOut { get; private init; } = new(StringComparer.OrdinalIgnoreCase);
+
     internal Lock Lock { get; } = new();
 
     internal TapiEventDispatcher Dispatcher { get; private set; } = null!;
@@ -107,13 +110,17 @@ public sealed partial class ProviderSession
         }
     }
 
-    /// <summary>Starts a session on every installed plugin of <paramref name="snapshot"/> and maps their devices. A plugin that fails is logged and left out; the others work.</summary>
+    /// <summary>
+    /// Starts a session on every installed plugin of <paramref name="snapshot"/> (but those in
+    /// <paramref name="leftOut"/>, which failed their settings check) and maps their devices. A plugin
+    /// that fails is logged and left out; the others work.
+    /// </summary>
     internal static async Task<ProviderSession> StartAsync(
-        ProviderState snapshot, IBackendCatalog catalog, HandleAllocator handles, ProviderEngineOptions options,
+        ProviderState snapshot, IReadOnlySet<string> leftOut, IBackendCatalog catalog, HandleAllocator handles, ProviderEngineOptions options,
         TimeProvider time, ILogger logger, Func<string, uint> permanentIdFor)
     {
-        var session = new ProviderSession(snapshot, handles, options, time, logger, permanentIdFor);
-        foreach (var plugin in snapshot.Plugins.Where(p => !p.InstallPending))
+        var session = new ProviderSession(snapshot, handles, options, time, logger, permanentIdFor) { LeftOut = new HashSet<string>(leftOut, StringComparer.OrdinalIgnoreCase) };
+        foreach (var plugin in snapshot.Plugins.Where(p => !p.InstallPending && !leftOut.Contains(p.Name)))
         {
             if (!catalog.TryGet(plugin.Name, out var backend))
             {
@@ -148,17 +155,31 @@ public sealed partial class ProviderSession
             return false;
         }
 
+        SessionDevices devices;
+        try
+        {
+            // R15: a Lines, Key or Capabilities getter that throws or hangs leaves out its plugin only.
+            devices = await PluginCalls.ReadDevicesAsync(backendSession, _options.HookTimeout, _time).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Plugin '{Plugin}': reading its devices (Lines, Phones, Key, Capabilities) failed ({Problem}); it is left out of this session",
+                plugin.Name, PluginCalls.Describe(e));
+            _ = GuardAsync($"ending the session of plugin '{plugin.Name}'", () => backendSession.DisposeAsync(), _options.HookTimeout);
+            return false;
+        }
+
         lock (Lock)
         {
             _backends.Add((plugin.Name, backendSession));
         }
 
-        foreach (var line in backendSession.Lines)
+        foreach (var line in devices.Lines)
         {
             Arrived(_lines, () => AddLine_NeedsLock(plugin.Name, line));
         }
 
-        foreach (var phone in backendSession.Phones)
+        foreach (var phone in devices.Phones)
         {
             Arrived(_phones, () => AddPhone_NeedsLock(plugin.Name, phone));
         }
@@ -178,8 +199,8 @@ public sealed partial class ProviderSession
         List<IBackendSession> sessions;
         lock (Lock)
         {
-            lines = [.. _lines.Entries.Where(e => !e.Removed && IsOf(e, plugin))];
-            phones = [.. _phones.Entries.Where(e => !e.Removed && IsOf(e, plugin))];
+            lines = [.. _lines.Entries.Where(e => IsOf(e, plugin))];
+            phones = [.. _phones.Entries.Where(e => IsOf(e, plugin))];
             sessions = [.. _backends.Where(b => string.Equals(b.Plugin, plugin, StringComparison.OrdinalIgnoreCase)).Select(b => b.Session)];
             _backends.RemoveAll(b => sessions.Contains(b.Session));
         }
@@ -198,8 +219,6 @@ public sealed partial class ProviderSession
         {
             await GuardAsync($"ending the session of plugin '{plugin}'", () => backendSession.DisposeAsync(), _options.HookTimeout).ConfigureAwait(false);
         }
-
-        static bool IsOf(DeviceEntry entry, string plugin) => string.Equals(entry.Plugin, plugin, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -271,31 +290,32 @@ public sealed partial class ProviderSession
 
     // ---- device map ----
 
-    private LineEntry? AddLine_NeedsLock(string plugin, ILineDevice device)
+    private LineEntry? AddLine_NeedsLock(string plugin, LineDescriptor line)
     {
-        var caps = device.Capabilities;
-        if (SharedVersions(plugin, "line", device.Key, caps.InterfaceVersions) is not { } versions)
+        if (SharedVersions(plugin, "line", line.Key, line.Capabilities.InterfaceVersions) is not { } versions)
         {
             return null;
         }
 
-        var entry = new LineEntry(plugin, device, caps, versions, _permanentIdFor($"{plugin}/line/{device.Key}"));
+        var entry = new LineEntry(plugin, line.Device, line.Key, line.Capabilities, versions, _permanentIdFor(PermanentKey(plugin, DeviceKind.Line, line.Key)));
         _lines.Add(entry);
         return entry;
     }
 
-    private PhoneEntry? AddPhone_NeedsLock(string plugin, IPhoneDevice device)
+    private PhoneEntry? AddPhone_NeedsLock(string plugin, PhoneDescriptor phone)
     {
-        var caps = device.Capabilities;
-        if (SharedVersions(plugin, "phone", device.Key, caps.InterfaceVersions) is not { } versions)
+        if (SharedVersions(plugin, "phone", phone.Key, phone.Capabilities.InterfaceVersions) is not { } versions)
         {
             return null;
         }
 
-        var entry = new PhoneEntry(plugin, device, caps, versions, _permanentIdFor($"{plugin}/phone/{device.Key}"));
+        var entry = new PhoneEntry(plugin, phone.Device, phone.Key, phone.Capabilities, versions, _permanentIdFor(PermanentKey(plugin, DeviceKind.Phone, phone.Key)));
         _phones.Add(entry);
         return entry;
     }
+
+    /// <summary>What a device's permanent ID is kept under: plugin, kind and the device's own key.</summary>
+    private static string PermanentKey(string plugin, DeviceKind kind, string key) => $"{plugin}/{kind.Noun}/{key}";
 
     /// <summary>providerCreateLineDevice: gives the line announced as <paramref name="tempId"/> its device ID.</summary>
     internal int CreateLineDevice(uint tempId, uint deviceId)
@@ -454,15 +474,46 @@ public sealed partial class ProviderSession
         public bool AcceptsMessages => true;
     }
 
-    /// <summary>Hot plug reports of one plugin's session.</summary>
-    private sealed class SessionEvents(ProviderSession session, string plugin) : ISessionEvents
+    /// <summary>Hot plug reports of one plugin's session, and (for a backend that can fail and come back) its faults (R15).</summary>
+    private sealed class SessionEvents(ProviderSession session, string plugin) : ISessionEvents, IBackendFaults
     {
-        public void LineArrived(ILineDevice line) => session.Arrived(session._lines, () => session.AddLine_NeedsLock(plugin, line));
+        public void SessionFailed(string reason) => session.BackendFailed(plugin, reason);
+
+        public Task<bool> SessionRestoredAsync(IBackendSession backendSession) => session.BackendRestoredAsync(plugin, backendSession);
+
+        // The device's getters run here, on the plugin's thread and outside the session lock: one that throws is reported, not let through.
+        public void LineArrived(ILineDevice line)
+        {
+            if (Read(() => PluginCalls.Describe(line), "a line that arrived") is { } described)
+            {
+                session.Arrived(session._lines, () => session.AddLine_NeedsLock(plugin, described));
+            }
+        }
 
         public void LineDeparted(ILineDevice line) => _ = session.DepartedAsync(session._lines, line, session.Lines);
 
-        public void PhoneArrived(IPhoneDevice phone) => session.Arrived(session._phones, () => session.AddPhone_NeedsLock(plugin, phone));
+        public void PhoneArrived(IPhoneDevice phone)
+        {
+            if (Read(() => PluginCalls.Describe(phone), "a phone that arrived") is { } described)
+            {
+                session.Arrived(session._phones, () => session.AddPhone_NeedsLock(plugin, described));
+            }
+        }
 
         public void PhoneDeparted(IPhoneDevice phone) => _ = session.DepartedAsync(session._phones, phone, session.Phones);
+
+        private T? Read<T>(Func<T> read, string what)
+            where T : class
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception e)
+            {
+                session._logger.LogError(e, "Plugin '{Plugin}': reading {What} failed ({Problem}); it is left out", plugin, what, PluginCalls.Describe(e));
+                return null;
+            }
+        }
     }
 }

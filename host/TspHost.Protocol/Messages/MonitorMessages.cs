@@ -32,6 +32,9 @@ public record struct MonitorSnapshotReply : IPayload<MonitorSnapshotReply>
     /// <summary>The asynchronous requests not yet completed.</summary>
     public required string? PendingRequests;
 
+    /// <summary>The plugins' worker processes: pid, state, restarts, memory, since when and why (R15).</summary>
+    public required string? Workers;
+
     /// <inheritdoc/>
     public static void Fields<TVisitor>(ref TVisitor v, ref MonitorSnapshotReply m) where TVisitor : struct, IFieldVisitor, allows ref struct
     {
@@ -40,6 +43,7 @@ public record struct MonitorSnapshotReply : IPayload<MonitorSnapshotReply>
         v.Field(ref m.OpenDevices);
         v.Field(ref m.Calls);
         v.Field(ref m.PendingRequests);
+        v.Field(ref m.Workers);
     }
 }
 

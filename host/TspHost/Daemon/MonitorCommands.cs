@@ -18,7 +18,7 @@ internal static class MonitorCommands
 
     public static Command Status()
     {
-        var command = new Command("status", "Shows the running host's provider state: devices, open lines and phones, live calls, pending requests.") { RunCommand.Socket };
+        var command = new Command("status", "Shows the running host's provider state: devices, open lines and phones, live calls, pending requests, and each plugin's worker process (pid, state, restarts, memory). Example: tsphost status --socket /tmp/tsphost.sock") { RunCommand.Socket };
         command.SetAction(parse => Connect(parse, socket =>
         {
             var reply = socket.Request<MonitorSnapshotRequest, MonitorSnapshotReply>(new MonitorSnapshotRequest(), 2);
@@ -27,6 +27,7 @@ internal static class MonitorCommands
             Section("open", reply.OpenDevices);
             Section("calls", reply.Calls);
             Section("pending requests", reply.PendingRequests);
+            Section("workers", reply.Workers);
             return 0;
         }));
         return command;

@@ -301,7 +301,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
         else
         {
-            _ = SendWhenDoneAsync(reply.AsTask());
+            _ = SendWhenDoneAsync(frame, reply.AsTask());
         }
 
         return true;
@@ -324,7 +324,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
     }
 
-    private async Task SendWhenDoneAsync(Task<byte[]> reply)
+    private async Task SendWhenDoneAsync(Frame request, Task<byte[]> reply)
     {
         try
         {
@@ -332,8 +332,8 @@ internal sealed class ClientConnection : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Client {Id}: a request failed in the host", Id);
-            Send(new ProtocolError(ProtocolErrorCode.HostFailure, 0, "", e.Message).ToFrame(0));
+            // The error answers the request it belongs to: its sequence number, so the caller stops waiting at once.
+            Send(Failure(request, e));
         }
     }
 

@@ -22,6 +22,7 @@ internal static class MonitorView
             OpenDevices = Lines(open),
             Calls = Lines(calls),
             PendingRequests = Lines(pending),
+            Workers = Lines(snapshot.Workers.Select(ProviderEngine.Describe)),
         }, request);
     }
 

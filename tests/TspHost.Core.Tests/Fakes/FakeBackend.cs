@@ -41,7 +41,17 @@ public sealed class FakeBackend(string name = "Fake") : ITelephonyBackend
 
     public ConcurrentQueue<FakeCall> ReleasedCalls { get; } = new();
 
-    public void ValidateSettings(BackendSettings settings) => settings.GetInt32("Lines", 2, 0, 16);
+    /// <summary>Runs inside ValidateSettings (a hostile plugin throws or hangs here).</summary>
+    public Action<BackendSettings>? OnValidate { get; set; }
+
+    /// <summary>Runs inside every line's Capabilities getter (a hostile plugin throws or hangs here).</summary>
+    public Action? OnReadLineCapabilities { get; set; }
+
+    public void ValidateSettings(BackendSettings settings)
+    {
+        settings.GetInt32("Lines", 2, 0, 16);
+        OnValidate?.Invoke(settings);
+    }
 
     public ValueTask InstallAsync(BackendHookContext context, CancellationToken cancellationToken) => Hook("install");
 
@@ -98,7 +108,14 @@ public sealed class FakeLine(FakeBackend backend, string key) : ILineDevice
 
     public string Key { get; } = key;
 
-    public LineCapabilities Capabilities => backend.LineCaps;
+    public LineCapabilities Capabilities
+    {
+        get
+        {
+            backend.OnReadLineCapabilities?.Invoke();
+            return backend.LineCaps;
+        }
+    }
 
     public ILineEvents? Events { get; private set; }
 
