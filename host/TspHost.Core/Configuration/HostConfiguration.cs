@@ -42,6 +42,9 @@ public sealed record HostOptions
 
     /// <summary>How long the daemon's connection thread looks for the next request before it sleeps (<c>Ipc:PollMicroseconds</c>; 0: at once).</summary>
     public TimeSpan RequestPoll { get; init; } = DefaultRequestPoll;
+
+    /// <summary>How plugin workers are supervised (R15).</summary>
+    public WorkerSettings Workers { get; init; } = new();
 }
 
 /// <summary>
@@ -105,8 +108,37 @@ public sealed class HostConfiguration : IPluginSettingsSource
             OperationTimeout = Milliseconds("Engine:OperationTimeoutMilliseconds", defaults.OperationTimeout, 100, 3_600_000),
             HookTimeout = Milliseconds("Engine:HookTimeoutMilliseconds", defaults.HookTimeout, 100, 3_600_000),
             RequestPoll = TimeSpan.FromMicroseconds(Whole("Ipc:PollMicroseconds", (int)defaults.RequestPoll.TotalMicroseconds, 0, 10_000, "microseconds")),
+            Workers = ReadWorkerSettings(defaults.Workers),
         };
     }
+
+    /// <summary>Where <paramref name="plugin"/> runs and its memory limit (<c>Plugins:&lt;Name&gt;:Isolation</c>, <c>:MemoryLimitMegabytes</c>).</summary>
+    /// <exception cref="HostConfigurationException">A value is not one of the forms expected.</exception>
+    public PluginIsolationSettings ReadIsolation(string plugin, WorkerSettings workers)
+    {
+        var key = $"{PluginsSection}:{plugin}:Isolation";
+        var mode = _root[key] switch
+        {
+            null => PluginIsolationMode.Process,
+            var text when Enum.TryParse<PluginIsolationMode>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) => parsed,
+            var text => throw new HostConfigurationException($"{SourceOf(key)}: {key} = '{text}' is not valid; expected Process or InProcess."),
+        };
+        var megabytes = Whole($"{PluginsSection}:{plugin}:MemoryLimitMegabytes", (int)(workers.MemoryLimitBytes / (1024 * 1024)), 16, 65_536, "megabytes");
+        return new PluginIsolationSettings(mode, megabytes * 1024L * 1024);
+    }
+
+    private WorkerSettings ReadWorkerSettings(WorkerSettings d) => new()
+    {
+        StartTimeout = Milliseconds("Workers:StartTimeoutMilliseconds", d.StartTimeout, 100, 600_000),
+        HeartbeatInterval = Milliseconds("Workers:HeartbeatIntervalMilliseconds", d.HeartbeatInterval, 10, 600_000),
+        HeartbeatTimeout = Milliseconds("Workers:HeartbeatTimeoutMilliseconds", d.HeartbeatTimeout, 50, 600_000),
+        RestartDelay = Milliseconds("Workers:RestartDelayMilliseconds", d.RestartDelay, 1, 600_000),
+        MaxRestartDelay = Milliseconds("Workers:MaxRestartDelayMilliseconds", d.MaxRestartDelay, 1, 3_600_000),
+        MaxFailures = Whole("Workers:MaxFailures", d.MaxFailures, 2, 1000, "failures"),
+        FailureWindow = TimeSpan.FromSeconds(Whole("Workers:FailureWindowSeconds", (int)d.FailureWindow.TotalSeconds, 1, 86_400, "seconds")),
+        HoldOut = TimeSpan.FromSeconds(Whole("Workers:HoldOutSeconds", (int)d.HoldOut.TotalSeconds, 1, 86_400, "seconds")),
+        MemoryLimitBytes = Whole("Workers:MemoryLimitMegabytes", (int)(d.MemoryLimitBytes / (1024 * 1024)), 16, 65_536, "megabytes") * 1024L * 1024,
+    };
 
     public IReadOnlyDictionary<string, BackendSettings> ReadPluginSettings()
     {
@@ -123,7 +155,7 @@ public sealed class HostConfiguration : IPluginSettingsSource
         foreach (var plugin in _root.GetSection(PluginsSection).GetChildren())
         {
             var pairs = plugin.AsEnumerable(makePathsRelative: true)
-                .Where(p => p.Value is not null)
+                .Where(p => p.Value is not null && !WorkerSettings.ReservedPluginKeys.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
                 .Select(p => new KeyValuePair<string, string>(p.Key, p.Value!))
                 .ToList();
             var sources = pairs.Select(p => SourceOf($"{plugin.Path}:{p.Key}")).Distinct().ToList();

@@ -47,7 +47,12 @@ public sealed class ProviderHost : IAsyncDisposable
     /// <exception cref="HostConfigurationException">The configuration is invalid.</exception>
     /// <exception cref="ProviderStateCorruptException">The state file and its last good copy are unreadable.</exception>
     /// <exception cref="ProviderStateInUseException">Another process has the state file (see <see cref="ProviderStateLock"/>).</exception>
-    public static ProviderHost Create(HostConfiguration configuration, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    /// <param name="configuration">The host's configuration.</param>
+    /// <param name="loggers">Where everything is logged.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="isolation">Given the host's options, decides where each plugin runs (R15: the tsphost process passes its worker processes); null loads every plugin in-process.</param>
+    public static ProviderHost Create(HostConfiguration configuration, ILoggerFactory? loggers = null, TimeProvider? time = null,
+        Func<HostOptions, IPluginIsolation>? isolation = null)
     {
         loggers ??= NullLoggerFactory.Instance;
         var options = configuration.ReadHostOptions();
@@ -56,7 +61,8 @@ public sealed class ProviderHost : IAsyncDisposable
         PluginCatalog? catalog = null;
         try
         {
-            catalog = new PluginCatalog(HostPaths.PluginsDirectory(options.PluginsDirectory), logger: loggers.CreateLogger("TspHost.Plugins"));
+            catalog = new PluginCatalog(HostPaths.PluginsDirectory(options.PluginsDirectory), logger: loggers.CreateLogger("TspHost.Plugins"),
+                isolation: isolation?.Invoke(options));
             catalog.Scan();
             var store = new FileProviderStateStore(statePath);
             var engineOptions = new ProviderEngineOptions

@@ -48,11 +48,12 @@ public sealed partial class ProviderEngine
         return new EngineSnapshot(Status, devices, calls, pending, workers);
     }
 
-    /// <summary>R15: the worker of every installed plugin that runs in one.</summary>
+    /// <summary>R15: the worker of every available or installed plugin that runs in one.</summary>
     private List<PluginHealth> Workers() =>
-        [.. State.Plugins
-            .Select(p => _catalog.TryGet(p.Name, out var backend) && backend is IPluginHealthSource source ? source.Health : null)
-            .OfType<PluginHealth>()];
+        [.. _catalog.Defaults.Select(d => d.Name).Concat(State.Plugins.Select(p => p.Name)).Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(name => _catalog.TryGet(name, out var backend) && backend is IPluginHealthSource source ? source.Health : null)
+            .OfType<PluginHealth>()
+            .OrderBy(w => w.Plugin, StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>A worker as one line of text.</summary>
     public static string Describe(PluginHealth w) => string.Create(CultureInfo.InvariantCulture,

@@ -33,17 +33,7 @@ public static class BackendPluginLoader
         folder = Path.GetFullPath(folder);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
         var path = Path.Combine(folder, name + ".dll");
-        if (!File.Exists(path))
-        {
-            throw new PluginLoadException(name, $"the folder {folder} has no {name}.dll (a plugin folder <Name>/ holds <Name>.dll and its dependencies).");
-        }
-
-        // Metadata first: nothing of the plugin runs before its contract version is known to fit.
-        var manifest = PluginManifest.Read(name, path);
-        if (ContractCompatibility.Check(name, manifest.ContractVersion) is { } refusal)
-        {
-            throw new PluginLoadException(name, refusal);
-        }
+        var manifest = Inspect(folder);
 
         var copy = PluginShadowCopies.Copy(name, folder);
         PluginLoader? loader = null;
@@ -60,6 +50,27 @@ public static class BackendPluginLoader
             PluginShadowCopies.Delete(copy);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The first step of <see cref="Load"/> alone: reads the folder's manifest from metadata and checks
+    /// its contract version, running none of the plugin's code (the host does this before it starts a
+    /// plugin in a worker process, which then loads it).
+    /// </summary>
+    /// <exception cref="PluginLoadException">The folder has no plugin assembly, or it declares no backend, or a refused contract.</exception>
+    public static PluginManifest Inspect(string folder)
+    {
+        folder = Path.GetFullPath(folder);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        var path = Path.Combine(folder, name + ".dll");
+        if (!File.Exists(path))
+        {
+            throw new PluginLoadException(name, $"the folder {folder} has no {name}.dll (a plugin folder <Name>/ holds <Name>.dll and its dependencies).");
+        }
+
+        // Metadata first: nothing of the plugin runs before its contract version is known to fit.
+        var manifest = PluginManifest.Read(name, path);
+        return ContractCompatibility.Check(name, manifest.ContractVersion) is { } refusal ? throw new PluginLoadException(name, refusal) : manifest;
     }
 
     private static PluginLoader CreateLoader(string name, string folder, string loadPath)

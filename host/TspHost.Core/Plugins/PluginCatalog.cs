@@ -27,19 +27,23 @@ public sealed record LoadedPlugin(string Name, string Folder, PluginManifest Man
 public sealed class PluginCatalog : IBackendCatalog, IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, (LoadedPlugin Plugin, LoadedBackend Handle)> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (LoadedPlugin Plugin, LoadedBackend? Handle)> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PluginProblem> _problems = new(StringComparer.OrdinalIgnoreCase);
     private readonly Func<string, IReadOnlyDictionary<string, string>> _defaultSettings;
     private readonly ILogger _logger;
+    private readonly IPluginIsolation? _isolation;
 
     /// <param name="directory">The plugins directory.</param>
     /// <param name="defaultSettings">The settings a plugin is installed with (its configuration section); empty when null.</param>
     /// <param name="logger">Where load problems are reported.</param>
-    public PluginCatalog(string directory, Func<string, IReadOnlyDictionary<string, string>>? defaultSettings = null, ILogger? logger = null)
+    /// <param name="isolation">Decides which plugins run in worker processes (R15); every plugin loads in-process when null.</param>
+    public PluginCatalog(string directory, Func<string, IReadOnlyDictionary<string, string>>? defaultSettings = null, ILogger? logger = null,
+        IPluginIsolation? isolation = null)
     {
         Directory = Path.GetFullPath(directory);
         _defaultSettings = defaultSettings ?? (_ => new Dictionary<string, string>());
         _logger = logger ?? NullLogger.Instance;
+        _isolation = isolation;
     }
 
     public string Directory { get; }
@@ -96,22 +100,20 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
             return [];
         }
 
-        var problems = new List<PluginProblem>();
-        foreach (var folder in System.IO.Directory.GetDirectories(Directory).Order(StringComparer.Ordinal))
+        var names = System.IO.Directory.GetDirectories(Directory).Order(StringComparer.Ordinal).Select(folder => Path.GetFileName(folder))
+            .Where(name => !name.StartsWith('.') && !IsLoaded(name)) // hidden folders are half-copied or staging folders
+            .ToList();
+        var problems = new System.Collections.Concurrent.ConcurrentBag<PluginProblem>();
+        // Worker processes start side by side (each load waits for its own worker); in-process loads go one by one.
+        Parallel.ForEach(names, new ParallelOptions { MaxDegreeOfParallelism = _isolation is null ? 1 : Math.Max(1, names.Count) }, name =>
         {
-            var name = Path.GetFileName(folder);
-            if (name.StartsWith('.') || IsLoaded(name))
-            {
-                continue; // hidden folders are half-copied or staging folders
-            }
-
             if (Load(name) is { } problem)
             {
                 problems.Add(problem);
             }
-        }
+        });
 
-        return problems;
+        return [.. problems.OrderBy(p => p.Name, StringComparer.Ordinal)];
     }
 
     public bool IsLoaded(string name)
@@ -128,13 +130,12 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
         var folder = Path.Combine(Directory, name);
         try
         {
-            var loaded = BackendPluginLoader.Load(folder);
-            var plugin = new LoadedPlugin(name, folder, loaded.Manifest, loaded.Backend, loaded.LoadedFrom);
+            var (plugin, loaded) = LoadCore(name, folder);
             lock (_lock)
             {
                 if (_loaded.ContainsKey(name))
                 {
-                    loaded.Unload();
+                    Release(plugin, loaded);
                     return null; // loaded meanwhile by another caller
                 }
 
@@ -142,7 +143,8 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
                 _problems.Remove(name);
             }
 
-            _logger.LogInformation("Loaded plugin '{Plugin}' (contract {Contract}) from {Folder}", name, plugin.Manifest.ContractVersion, folder);
+            _logger.LogInformation("Loaded plugin '{Plugin}' (contract {Contract}) from {Folder}{Where}", name, plugin.Manifest.ContractVersion, folder,
+                loaded is null ? " into a worker process of its own" : "");
             return null;
         }
         catch (PluginLoadException e)
@@ -166,28 +168,56 @@ public sealed class PluginCatalog : IBackendCatalog, IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     public WeakReference? Unload(string name)
     {
-        LoadedBackend loaded;
+        (LoadedPlugin Plugin, LoadedBackend? Handle) entry;
         lock (_lock)
         {
             _problems.Remove(name);
-            if (!_loaded.Remove(name, out var entry))
+            if (!_loaded.Remove(name, out entry))
             {
                 return null;
             }
-
-            loaded = entry.Handle;
         }
 
-        var context = loaded.Unload();
+        var context = Release(entry.Plugin, entry.Handle);
         _logger.LogInformation("Unloaded plugin '{Plugin}'", name);
         return context;
     }
 
     public void Dispose()
     {
-        foreach (var plugin in Plugins)
+        // Worker processes end side by side, so the host's stop does not wait for them one after another.
+        var plugins = Plugins;
+        Parallel.ForEach(plugins, new ParallelOptions { MaxDegreeOfParallelism = _isolation is null ? 1 : Math.Max(1, plugins.Count) }, plugin => Unload(plugin.Name));
+    }
+
+    /// <summary>
+    /// Loads the folder in-process with <see cref="BackendPluginLoader"/>, or, when the isolation says so
+    /// once its metadata has passed the contract check, starts it in a worker process (R15).
+    /// </summary>
+    private (LoadedPlugin Plugin, LoadedBackend? Handle) LoadCore(string name, string folder)
+    {
+        if (_isolation is not null)
         {
-            Unload(plugin.Name);
+            var manifest = BackendPluginLoader.Inspect(folder);
+            if (_isolation.Start(name, folder, manifest) is { } isolated)
+            {
+                return (new LoadedPlugin(name, folder, manifest, isolated, folder), null);
+            }
         }
+
+        var loaded = BackendPluginLoader.Load(folder);
+        return (new LoadedPlugin(name, folder, loaded.Manifest, loaded.Backend, loaded.LoadedFrom), loaded);
+    }
+
+    /// <summary>Unloads an in-process plugin (a weak reference to its load context), or ends an isolated one's worker.</summary>
+    private static WeakReference? Release(LoadedPlugin plugin, LoadedBackend? loaded)
+    {
+        if (loaded is not null)
+        {
+            return loaded.Unload();
+        }
+
+        (plugin.Backend as IDisposable)?.Dispose(); // an isolated plugin's proxy: ends its worker
+        return new WeakReference(plugin.Backend);
     }
 }

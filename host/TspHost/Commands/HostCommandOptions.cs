@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using TspHost.Core.Configuration;
 using TspHost.Core.Hosting;
+using TspHost.Workers.Supervision;
 using TspHost.Core.Lifecycle;
 
 namespace TspHost.Commands;
@@ -98,7 +99,8 @@ internal static class HostCommandOptions
         ProviderHost host;
         try
         {
-            host = ProviderHost.Create(configuration, loggers);
+            // R15: install, configure and remove hooks run in the plugins' workers, as in the daemon.
+            host = ProviderHost.Create(configuration, loggers, isolation: WorkerIsolation.For(configuration, loggers));
         }
         catch (Exception e) when (e is HostConfigurationException or ProviderStateCorruptException or ProviderStateInUseException)
         {

@@ -7,6 +7,7 @@ using TspHost.Core.Configuration;
 using TspHost.Commands;
 using TspHost.Core.Hosting;
 using TspHost.Ipc;
+using TspHost.Workers.Supervision;
 using TspHost.Protocol;
 
 namespace TspHost.Daemon;
@@ -58,7 +59,8 @@ internal static class RunCommand
             ProviderHost provider;
             try
             {
-                provider = ProviderHost.Create(hostConfiguration, loggers);
+                // R15: every plugin runs in a supervised worker process of its own unless its section says Isolation = InProcess.
+                provider = ProviderHost.Create(hostConfiguration, loggers, isolation: WorkerIsolation.For(hostConfiguration, loggers));
             }
             catch (Exception e) when (e is HostConfigurationException or ProviderStateCorruptException or ProviderStateInUseException)
             {

@@ -1,13 +1,17 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 
-namespace TspHost.Ipc;
+namespace TspHost.Protocol;
 
 /// <summary>
 /// Who is at the other end of a Unix domain socket, from the kernel (<c>SO_PEERCRED</c>: a
-/// <c>struct ucred</c> of pid, uid, gid, three 32-bit integers). Only the host's own user may connect.
+/// <c>struct ucred</c> of pid, uid, gid, three 32-bit integers). Only the host's own user may connect
+/// to the daemon's socket; a plugin's worker must also be the process the host started.
 /// </summary>
-internal readonly record struct PeerCredentials(int ProcessId, uint UserId, uint GroupId)
+/// <param name="ProcessId">The peer's process ID.</param>
+/// <param name="UserId">The peer's user ID.</param>
+/// <param name="GroupId">The peer's group ID.</param>
+public readonly record struct PeerCredentials(int ProcessId, uint UserId, uint GroupId)
 {
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;
