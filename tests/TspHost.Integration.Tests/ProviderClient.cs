@@ -16,6 +16,7 @@ public sealed class ProviderClient : IDisposable
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<Frame>> _replies = new();
     private readonly Channel<Frame> _pushes = Channel.CreateUnbounded<Frame>();
     private readonly List<Frame> _seen = [];
+    private readonly List<Frame> _all = [];
     private readonly Thread _reader;
     private int _sequence = 100;
     private long _nextHtCall = 0x7000;
@@ -87,6 +88,27 @@ public sealed class ProviderClient : IDisposable
         return frame.Read<AsyncCompletionPush>().Result;
     }
 
+    /// <summary>How many completions of <paramref name="requestId"/> arrived so far (every push is kept for this).</summary>
+    public int CountCompletions(int requestId)
+    {
+        lock (_all)
+        {
+            return _all.Count(f => f.Type == FrameType.AsyncCompletion && f.Reader().U32() == (uint)requestId);
+        }
+    }
+
+    /// <summary>Every push so far, in order.</summary>
+    public IReadOnlyList<Frame> Pushes
+    {
+        get
+        {
+            lock (_all)
+            {
+                return [.. _all];
+            }
+        }
+    }
+
     public void Dispose()
     {
         _socket.Dispose();
@@ -108,6 +130,11 @@ public sealed class ProviderClient : IDisposable
                 if (frame.Type == FrameType.LineNewCall && frame.IsPush)
                 {
                     _socket.Send(MessageCodec.EncodeReply(new LineNewCallReply { HtCall = (nint)Interlocked.Increment(ref _nextHtCall) }, frame));
+                }
+
+                lock (_all)
+                {
+                    _all.Add(frame);
                 }
 
                 _pushes.Writer.TryWrite(frame);

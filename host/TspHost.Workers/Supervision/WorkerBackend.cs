@@ -336,7 +336,7 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
             worker.Callbacks.Closed = true;
             if (session?.Events is IBackendFaults faults && session.Session.Worker == worker)
             {
-                faults.SessionFailed($"plugin '{Name}': {reason}");
+                faults.SessionFailed(reason);
             }
         }, null);
     }

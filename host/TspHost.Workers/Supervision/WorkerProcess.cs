@@ -135,20 +135,39 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
         _inFlight[id] = operation;
         try
         {
-            return await Rpc.InvokeWithCancellationAsync<T>(method, arguments, cancellationToken).ConfigureAwait(false);
+            var result = await Rpc.InvokeWithCancellationAsync<T>(method, arguments, cancellationToken).ConfigureAwait(false);
+            _inFlight.TryRemove(id, out _);
+            await AfterNotificationsAsync().ConfigureAwait(false);
+            return result;
         }
         catch (RemoteInvocationException e)
         {
+            _inFlight.TryRemove(id, out _);
+            await AfterNotificationsAsync().ConfigureAwait(false);
             throw Translate(e);
         }
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or RemoteRpcException || (e is OperationCanceledException && IsDead))
         {
+            // Kept in flight: the worker died during it, and the log names it.
             throw Gone(e);
         }
-        finally
+        catch
         {
             _inFlight.TryRemove(id, out _);
+            throw;
         }
+    }
+
+    /// <summary>
+    /// Waits until the notifications that came before a reply have been handled: the worker sends what
+    /// the plugin reported before an operation's result, and this keeps that order on the host, where
+    /// replies and notifications are otherwise handled on different threads.
+    /// </summary>
+    private Task AfterNotificationsAsync()
+    {
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Dispatch.Post(static state => ((TaskCompletionSource)state!).TrySetResult(), handled);
+        return handled.Task;
     }
 
     public Task InvokeAsync(string method, object?[] arguments, string operation, CancellationToken cancellationToken) =>
@@ -238,7 +257,7 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
         _ = Task.Run(async () =>
         {
             await _process.WaitForExitAsync().ConfigureAwait(false);
-            var operation = _inFlight.Values.FirstOrDefault();
+            var operation = _inFlight.OrderBy(o => o.Key).Select(o => o.Value).FirstOrDefault(); // the oldest request still waiting
             var cause = _firstCause is { } c && c != "stopped by the host" ? $"{c}; its worker process (pid {_process.Id}) was killed" : $"its worker process (pid {_process.Id}) {ExitDescription()}";
             _failed.TrySetResult($"{cause}{(operation is null ? "" : $", during {operation}")}{LastErrors()}");
             _rpc?.Dispose();
@@ -267,10 +286,12 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
                     return;
                 }
 
+                // The GC heap hard limit catches managed allocations; memory the GC does not see (native
+                // allocations) is caught here, at twice the limit, leaving room for the runtime itself.
                 MemoryBytes = ResidentBytes() ?? ping.Result.WorkingSetBytes;
-                if (MemoryBytes > _memoryLimit)
+                if (MemoryBytes > 2 * _memoryLimit)
                 {
-                    Kill($"it used {MemoryBytes / (1024 * 1024)} MB, over its memory limit of {_memoryLimit / (1024 * 1024)} MB");
+                    Kill($"its resident memory reached {MemoryBytes / (1024 * 1024)} MB, over twice its memory limit of {_memoryLimit / (1024 * 1024)} MB");
                     return;
                 }
             }

@@ -11,7 +11,8 @@ namespace TspHost.Workers.Worker;
 /// </summary>
 internal sealed class WorkerOutbox
 {
-    private readonly Channel<(string Method, object?[] Arguments)> _queue = System.Threading.Channels.Channel.CreateUnbounded<(string, object?[])>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string? Method, object?[]? Arguments, TaskCompletionSource? Sent)> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<(string?, object?[]?, TaskCompletionSource?)>(new UnboundedChannelOptions { SingleReader = true });
     private JsonRpc? _rpc;
     private Task _loop = Task.CompletedTask;
 
@@ -21,7 +22,18 @@ internal sealed class WorkerOutbox
         _loop = Task.Run(RunAsync);
     }
 
-    public void Post(string method, params object?[] arguments) => _queue.Writer.TryWrite((method, arguments));
+    public void Post(string method, params object?[] arguments) => _queue.Writer.TryWrite((method, arguments, null));
+
+    /// <summary>
+    /// Completes once everything posted so far has been sent. A reply waits for it, so what the plugin
+    /// reported before an operation returned reaches the host before the operation's result, as it
+    /// does in-process (a call's DIALING before lineMakeCall completes).
+    /// </summary>
+    public Task FlushAsync()
+    {
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _queue.Writer.TryWrite((null, null, sent)) ? sent.Task : Task.CompletedTask;
+    }
 
     public void Log(BackendLogLevel level, string message, Exception? exception = null) =>
         Post(nameof(IHostCallbacks.Log), level, message, exception?.ToString());
@@ -36,14 +48,27 @@ internal sealed class WorkerOutbox
     {
         try
         {
-            await foreach (var (method, arguments) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+            await foreach (var (method, arguments, sent) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                await _rpc!.NotifyAsync(method, arguments).ConfigureAwait(false);
+                if (sent is not null)
+                {
+                    sent.TrySetResult();
+                    continue;
+                }
+
+                await _rpc!.NotifyAsync(method!, arguments).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or IOException)
         {
             // The host went away: the worker ends with the connection.
+        }
+        finally
+        {
+            while (_queue.Reader.TryRead(out var item))
+            {
+                item.Sent?.TrySetResult();
+            }
         }
     }
 }

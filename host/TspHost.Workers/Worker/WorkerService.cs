@@ -245,7 +245,7 @@ internal sealed class WorkerService(ITelephonyBackend? backend, string? loadProb
         _ => new LocalRpcException($"{e.GetType().Name}: {e.Message}") { ErrorCode = WorkerErrors.Plugin },
     };
 
-    private static async Task<T> Guard<T>(Func<Task<T>> work)
+    private async Task<T> Guard<T>(Func<Task<T>> work)
     {
         try
         {
@@ -255,9 +255,13 @@ internal sealed class WorkerService(ITelephonyBackend? backend, string? loadProb
         {
             throw Plugin(e);
         }
+        finally
+        {
+            await Outbox.FlushAsync().ConfigureAwait(false); // what the plugin reported meanwhile goes first
+        }
     }
 
-    private static Task Guard(Func<ValueTask> work) => Guard(async () =>
+    private Task Guard(Func<ValueTask> work) => Guard(async () =>
     {
         await work().ConfigureAwait(false);
         return true;

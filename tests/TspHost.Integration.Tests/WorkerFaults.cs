@@ -1,0 +1,195 @@
+using TspHost.Core.Tapi;
+using TspHost.Plugins.Tests;
+using TspHost.Protocol;
+
+namespace TspHost.Integration.Tests;
+
+/// <summary>
+/// A real <c>tsphost run</c> with the Simulated exchange and the Hostile fixture plugin, each in its
+/// worker process, misbehaving as <c>Fault</c> says (R15). The host's timeouts are short so that
+/// faults show quickly; nothing waits longer than a timeout.
+/// </summary>
+internal sealed class WorkerFaults : IAsyncDisposable
+{
+    public const nint HtHostileLine = 0x100;
+    public const nint HtSimulatedLine = 0x200;
+    public const nint HtHostilePhone = 0x300;
+    public const int OperationFailed = unchecked((int)0x80000048);
+    public const int PhoneOperationFailed = unchecked((int)0x9000001C);
+    private readonly PluginFolders _folders;
+    private int _nextRequest = 1000;
+    private long _nextHtCall = 0x9000;
+
+    private WorkerFaults(PluginFolders folders, HostProcess host, ProviderClient provider, string marker)
+    {
+        _folders = folders;
+        Host = host;
+        Provider = provider;
+        Marker = marker;
+    }
+
+    public HostProcess Host { get; }
+
+    public ProviderClient Provider { get; }
+
+    /// <summary>The file the plugin creates as it misbehaves; while it exists the plugin behaves (the fault stops after a restart).</summary>
+    public string Marker { get; }
+
+    public uint Lines { get; private set; }
+
+    public uint Phones { get; private set; }
+
+    /// <summary>Starts the host with Simulated and Hostile (<paramref name="fault"/>, once when <paramref name="once"/>) and a session.</summary>
+    public static async Task<WorkerFaults> StartAsync(string fault, bool once = true, IReadOnlyDictionary<string, string>? more = null)
+    {
+        var folders = new PluginFolders();
+        folders.Add("Simulated", from: PluginFolders.BuiltPluginsDirectory);
+        folders.Add("Hostile");
+        var marker = Path.Combine(folders.Directory, $".marker-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string>
+        {
+            ["TSPHOST_Plugins__Hostile__Fault"] = fault,
+            ["TSPHOST_Workers__RestartDelayMilliseconds"] = "50",
+            ["TSPHOST_Workers__HeartbeatIntervalMilliseconds"] = "200",
+            ["TSPHOST_Workers__HeartbeatTimeoutMilliseconds"] = "2000",
+            ["TSPHOST_Engine__OperationTimeoutMilliseconds"] = "4000",
+            ["TSPHOST_Engine__HookTimeoutMilliseconds"] = "3000",
+        };
+        if (once)
+        {
+            environment["TSPHOST_Plugins__Hostile__MarkerFile"] = marker;
+        }
+
+        foreach (var (key, value) in more ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var host = await HostProcess.StartAsync(new Dictionary<string, string> { ["RingInterval"] = "100" }, folders.Directory, environment);
+        var provider = new ProviderClient(host.Connect(ClientRole.Provider));
+        var faults = new WorkerFaults(folders, host, provider, marker);
+        (faults.Lines, faults.Phones) = DaemonTests.StartSession(provider);
+        return faults;
+    }
+
+    /// <summary>The device ID of the first line whose name starts with <paramref name="name"/>, and its permanent ID; null when none.</summary>
+    public (uint DeviceId, uint PermanentId)? FindLine(string name)
+    {
+        for (var id = 0u; id < Lines; id++)
+        {
+            var reply = Provider.Call(FrameType.LineGetDevCaps, w => w.U32(id).U32(DaemonTests.V3_1).U32(0)).Reader();
+            if (reply.I32() != 0)
+            {
+                continue;
+            }
+
+            reply.String();
+            reply.String();
+            reply.U32();
+            var permanent = reply.U32();
+            if (reply.String()?.StartsWith(name, StringComparison.Ordinal) == true)
+            {
+                return (id, permanent);
+            }
+        }
+
+        return null;
+    }
+
+    public (uint DeviceId, uint PermanentId) Line(string name) =>
+        FindLine(name) ?? throw new InvalidOperationException($"no line named '{name}...' in the session:\n{Host.Output}");
+
+    public nint OpenLine(uint deviceId, nint htLine)
+    {
+        var reply = Provider.Call(FrameType.LineOpen, w => w.U32(deviceId).Handle(htLine).U32(DaemonTests.V3_1)).Reader();
+        var result = reply.I32();
+        var hdLine = reply.Handle();
+        return result == 0 ? hdLine : throw new InvalidOperationException($"lineOpen({deviceId}) returned 0x{result:X8}:\n{Host.Output}");
+    }
+
+    public int TryOpenLine(uint deviceId, nint htLine) =>
+        Provider.Call(FrameType.LineOpen, w => w.U32(deviceId).Handle(htLine).U32(DaemonTests.V3_1)).Reader().I32();
+
+    public nint OpenPhone(uint deviceId, nint htPhone)
+    {
+        var reply = Provider.Call(FrameType.PhoneOpen, w => w.U32(deviceId).Handle(htPhone).U32(DaemonTests.V3_1)).Reader();
+        var result = reply.I32();
+        var hdPhone = reply.Handle();
+        return result == 0 ? hdPhone : throw new InvalidOperationException($"phoneOpen({deviceId}) returned 0x{result:X8}:\n{Host.Output}");
+    }
+
+    /// <summary>lineMakeCall; returns the request ID (it must be accepted) and hdCall.</summary>
+    public (int Request, nint HdCall) MakeCall(nint hdLine, string number = "5550100")
+    {
+        var request = Interlocked.Increment(ref _nextRequest);
+        var reply = Provider.Call(FrameType.LineMakeCall, w => w.U32((uint)request).Handle(hdLine).Handle((nint)Interlocked.Increment(ref _nextHtCall)).String(number).U32(0)).Reader();
+        var result = reply.I32();
+        return result == request ? (request, reply.Handle()) : throw new InvalidOperationException($"lineMakeCall returned 0x{result:X8}");
+    }
+
+    public int PhoneSetRing(nint hdPhone)
+    {
+        var request = Interlocked.Increment(ref _nextRequest);
+        var result = Provider.Call(FrameType.PhoneSetRing, w => w.U32((uint)request).Handle(hdPhone).U32(1).U32(100)).Reader().I32();
+        return result == request ? request : throw new InvalidOperationException($"phoneSetRing returned 0x{result:X8}");
+    }
+
+    /// <summary>A call placed, completed, and dropped on a Simulated line: what must keep working while the other plugin misbehaves.</summary>
+    public async Task CallAndDropOnSimulatedAsync(nint hdLine)
+    {
+        var (make, hdCall) = MakeCall(hdLine);
+        Assert.Equal(0, await Provider.CompletionAsync(make));
+        var drop = Interlocked.Increment(ref _nextRequest);
+        var dropped = Provider.Call(FrameType.LineDrop, w => w.U32((uint)drop).Handle(hdCall)).Reader().I32();
+        Assert.True(dropped == drop, $"lineDrop on the Simulated line returned 0x{dropped:X8}:\n{Host.Output}");
+        Assert.Equal(0, await Provider.CompletionAsync(drop));
+        Assert.Equal(0, Provider.Call(FrameType.LineCloseCall, w => w.Handle(hdCall)).Reader().I32());
+    }
+
+    /// <summary>Waits for LINE_LINEDEVSTATE(<paramref name="state"/>) on the line TAPI knows as <paramref name="htLine"/>.</summary>
+    public Task<Frame> LineDevStateAsync(nint htLine, uint state) => Provider.WaitForPushAsync(f =>
+    {
+        if (f.Type != FrameType.LineEvent)
+        {
+            return false;
+        }
+
+        var r = f.Reader();
+        return r.Handle() == htLine && r.Handle() == 0 && r.U32() == (uint)LineMessage.LineDevState && r.U64() == state;
+    }, $"LINE_LINEDEVSTATE 0x{state:X} on line 0x{htLine:X}");
+
+    /// <summary>Waits for PHONE_STATE(<paramref name="state"/>) on the phone TAPI knows as <paramref name="htPhone"/>.</summary>
+    public Task<Frame> PhoneStateAsync(nint htPhone, uint state) => Provider.WaitForPushAsync(f =>
+    {
+        if (f.Type != FrameType.PhoneEvent)
+        {
+            return false;
+        }
+
+        var r = f.Reader();
+        return r.Handle() == htPhone && r.U32() == (uint)PhoneMessage.State && r.U64() == state;
+    }, $"PHONE_STATE 0x{state:X} on phone 0x{htPhone:X}");
+
+    /// <summary>The call states pushed for TAPI's call handle <paramref name="htCall"/>, in order.</summary>
+    public IReadOnlyList<uint> CallStates(nint htCall) => [.. Provider.Pushes.Where(f => f.Type == FrameType.LineEvent).Select(LineEvent)
+        .Where(e => e.Call == htCall && e.Message == (uint)LineMessage.CallState).Select(e => (uint)e.P1)];
+
+    private static (nint Line, nint Call, uint Message, ulong P1) LineEvent(Frame frame)
+    {
+        var r = frame.Reader();
+        return (r.Handle(), r.Handle(), r.U32(), r.U64());
+    }
+
+    public Task<string> StatusAsync() => Tsphost.RunAsync("status", "--socket", Host.SocketPath);
+
+    /// <summary>The status line of the Hostile plugin's worker.</summary>
+    public async Task<string> HostileWorkerAsync() =>
+        (await StatusAsync()).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Hostile:", StringComparison.Ordinal)) ?? "(no Hostile worker in status)";
+
+    public async ValueTask DisposeAsync()
+    {
+        Provider.Dispose();
+        await Host.DisposeAsync();
+        _folders.Dispose();
+    }
+}
