@@ -16,6 +16,18 @@ if (args is ["start-once", var directory])
     return 0;
 }
 
+if (args is ["start-once-isolated", var isolatedDirectory])
+{
+    Console.WriteLine((await WorkerBench.StartOnceAsync(isolatedDirectory)).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture));
+    return 0;
+}
+
+// tsphost-bench workers [rounds] [calls]: R15's costs (see WorkerBench).
+if (args is ["workers", ..])
+{
+    return await WorkerBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000);
+}
+
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var built = HostPaths.PluginsDirectory(null);
 var plugins = Directory.GetDirectories(built).Select(Path.GetFileName).Order().ToList();
@@ -96,7 +108,7 @@ namespace TspHost.Bench
             return elapsed;
         }
 
-        public static async Task<double> StartInChildAsync(string work)
+        public static async Task<double> StartInChildAsync(string work, string mode = "start-once")
         {
             var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
             if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -104,7 +116,7 @@ namespace TspHost.Bench
                 start.ArgumentList.Add(typeof(Bench).Assembly.Location);
             }
 
-            start.ArgumentList.Add("start-once");
+            start.ArgumentList.Add(mode);
             start.ArgumentList.Add(work);
             using var child = Process.Start(start)!;
             var output = await child.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -63,7 +63,7 @@ public sealed class WorkerCrashTests
     }
 }
 
-/// <summary>R15: plugins that hang, block their threads or throw, beside the Simulated exchange in a real <c>tsphost run</c>.</summary>
+/// <summary>R15: plugins that hang, block their threads, throw or keep failing, beside the Simulated exchange in a real <c>tsphost run</c>.</summary>
 public sealed class WorkerHangTests
 {
     [Fact]
@@ -128,6 +128,36 @@ public sealed class WorkerHangTests
         Assert.Contains("the hostile plugin throws on purpose", f.Host.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [Trait("Rule", "R15")]
+    public async Task R15_WorkerThatKeepsFailing_IsHeldOutOfService_StatusSaysWhyAndSinceWhen_SimulatedWorks()
+    {
+        await using var f = await WorkerFaults.StartAsync("CrashLoop", more: new Dictionary<string, string>
+        {
+            ["TSPHOST_Workers__MaxFailures"] = "3",
+            ["TSPHOST_Workers__HoldOutSeconds"] = "600",
+        });
+        var hdHostile = f.OpenLine(f.Line("Hostile").DeviceId, WorkerFaults.HtHostileLine);
+        var hdSimulated = f.OpenLine(f.Line("Simulated").DeviceId, WorkerFaults.HtSimulatedLine);
+
+        var (make, _) = f.MakeCall(hdHostile);
+
+        Assert.Equal(WorkerFaults.OperationFailed, await f.Provider.CompletionAsync(make));
+        await f.LineDevStateAsync(WorkerFaults.HtHostileLine, LineDevState.OutOfService);
+        await TspHost.Testing.Eventually.WaitAsync(() => f.Host.Output.Contains("Plugin 'Hostile' is held out of service", StringComparison.Ordinal),
+            () => $"the circuit to open:\n{f.Host.Output}", TimeSpan.FromSeconds(30));
+        await f.CallAndDropOnSimulatedAsync(hdSimulated);
+        var worker = await f.HostileWorkerAsync();
+        Assert.StartsWith("Hostile: heldout", worker, StringComparison.Ordinal);
+        Assert.Contains("since ", worker, StringComparison.Ordinal);
+        Assert.Contains("held out of service: it failed 3 times within 60 s", worker, StringComparison.Ordinal);
+        Assert.Contains("was killed by signal 6 (SIGABRT)", worker, StringComparison.Ordinal);
+        var again = f.MakeCall(hdHostile); // refused at once while held out: no worker to wait for
+        Assert.Equal(WorkerFaults.OperationFailed, await f.Provider.CompletionAsync(again.Request));
+        Assert.Equal(1, f.Provider.CountCompletions(make));
+        Assert.False(f.Host.HasExited, $"tsphost exited:\n{f.Host.Output}");
+    }
+
     [Theory]
     [Trait("Rule", "R15")]
     [InlineData("CapabilitiesThrow", "the hostile plugin's Capabilities getter throws on purpose")]
@@ -142,5 +172,36 @@ public sealed class WorkerHangTests
         Assert.Contains(logged, f.Host.Output, StringComparison.Ordinal);
         Assert.StartsWith("Hostile: running", await f.HostileWorkerAsync(), StringComparison.Ordinal);
         Assert.False(f.Host.HasExited, $"tsphost exited:\n{f.Host.Output}");
+    }
+}
+
+/// <summary>R15 through the chain TAPI uses: tapisim loads the shim, the shim talks to a real <c>tsphost run</c> whose Hostile plugin crashes or hangs.</summary>
+public sealed class WorkerShimTests
+{
+    [Theory]
+    [Trait("Rule", "R15")]
+    [InlineData("FailFast", "crash")]
+    [InlineData("Segfault", "crash")]
+    [InlineData("Hangs", "hang")]
+    public async Task R15_ThroughTheShim_TheHostilePluginsCallFailsOnce_SimulatedWorks_AndACrashedLineComesBack(string fault, string kind)
+    {
+        var (folders, host, _) = await WorkerFaults.StartHostAsync(fault, once: kind == "crash");
+        using (folders)
+        await using (host)
+        {
+            var output = await TapiSim.RunAsync("workerfault", host.SocketPath, environment: new Dictionary<string, string> { ["TAPISIM_WORKER_FAULT"] = kind });
+
+            Assert.Contains("a call placed and dropped on a Simulated line while the hostile plugin misbehaves worked", output, StringComparison.Ordinal);
+            Assert.Contains("the hostile lineMakeCall completed once with 0x80000048", output, StringComparison.Ordinal);
+            Assert.Contains("no Simulated line went out of service", output, StringComparison.Ordinal);
+            Assert.Contains("asynchronous requests completed exactly once (R6)", output, StringComparison.Ordinal);
+            if (kind == "crash")
+            {
+                Assert.Contains("the hostile line went out of service and came back in service (R15)", output, StringComparison.Ordinal);
+                Assert.Contains("a call on the hostile line works again, on the same device ID and handle", output, StringComparison.Ordinal);
+            }
+
+            Assert.False(host.HasExited, $"tsphost exited:\n{host.Output}");
+        }
     }
 }

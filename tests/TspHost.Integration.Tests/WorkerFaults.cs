@@ -42,6 +42,21 @@ internal sealed class WorkerFaults : IAsyncDisposable
     /// <summary>Starts the host with Simulated and Hostile (<paramref name="fault"/>, once when <paramref name="once"/>) and a session.</summary>
     public static async Task<WorkerFaults> StartAsync(string fault, bool once = true, IReadOnlyDictionary<string, string>? more = null)
     {
+        var (folders, host, marker) = await StartHostAsync(fault, once, more);
+        var provider = new ProviderClient(host.Connect(ClientRole.Provider));
+        var faults = new WorkerFaults(folders, host, provider, marker);
+        (faults.Lines, faults.Phones) = DaemonTests.StartSession(provider);
+        return faults;
+    }
+
+    /// <summary>
+    /// A <c>tsphost run</c> whose plugins directory holds Simulated and the Hostile fixture misbehaving as
+    /// <paramref name="fault"/> says (once, with a marker file, when <paramref name="once"/>), with short
+    /// timeouts; <paramref name="more"/> adds environment variables. The caller disposes the host, then the folders.
+    /// </summary>
+    public static async Task<(PluginFolders Folders, HostProcess Host, string Marker)> StartHostAsync(string fault, bool once = true,
+        IReadOnlyDictionary<string, string>? more = null)
+    {
         var folders = new PluginFolders();
         folders.Add("Simulated", from: PluginFolders.BuiltPluginsDirectory);
         folders.Add("Hostile");
@@ -65,11 +80,15 @@ internal sealed class WorkerFaults : IAsyncDisposable
             environment[key] = value;
         }
 
-        var host = await HostProcess.StartAsync(new Dictionary<string, string> { ["RingInterval"] = "100" }, folders.Directory, environment);
-        var provider = new ProviderClient(host.Connect(ClientRole.Provider));
-        var faults = new WorkerFaults(folders, host, provider, marker);
-        (faults.Lines, faults.Phones) = DaemonTests.StartSession(provider);
-        return faults;
+        try
+        {
+            return (folders, await HostProcess.StartAsync(new Dictionary<string, string> { ["RingInterval"] = "100" }, folders.Directory, environment), marker);
+        }
+        catch
+        {
+            folders.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The device ID of the first line whose name starts with <paramref name="name"/>, and its permanent ID; null when none.</summary>

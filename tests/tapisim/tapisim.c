@@ -3,7 +3,8 @@
  * or "FAIL: ..." (and exits 1); the last line is "PASS <scenario>".
  *
  * usage: tapisim <shim.so> <scenario>
- * scenarios: lifecycle, incoming, refused, transfer, pending, hostkill, inflight, killburst, nohost
+ * scenarios: lifecycle, incoming, refused, transfer, pending, hostkill, inflight, killburst, nohost,
+ * concurrent, oversized, workerfault (TAPISIM_WORKER_FAULT=crash or hang: the Hostile fixture beside Simulated)
  * hostkill and inflight read two lines from stdin: the first after the test killed (or stopped) the
  * host, the second after it started a new one; killburst reads one, after the test killed the host.
  * inflight needs TAPISIM_RESPONSE_DELAY_MS, the host's Simulated ResponseDelay. */
@@ -1001,8 +1002,61 @@ static void scenario_oversized(void) {
     expect_exactly_once();
 }
 
+/* workerfault: the host runs the Hostile fixture plugin (line 0) beside the Simulated exchange (lines
+ * 1..), each in its worker process (R15). A lineMakeCall on the hostile line makes its worker crash
+ * (TAPISIM_WORKER_FAULT=crash; the fault stops once the worker is started again) or hang ignoring
+ * cancellation (=hang). The request completes once, with a failure; a call placed and dropped on a
+ * Simulated line works meanwhile; after a crash the hostile line goes out of service and comes back,
+ * its handle still valid; no Simulated line ever goes out of service. */
+static void scenario_workerfault(void) {
+    const char *kind = getenv("TAPISIM_WORKER_FAULT");
+    EXPECT(kind && (strcmp(kind, "crash") == 0 || strcmp(kind, "hang") == 0), "TAPISIM_WORKER_FAULT is '%s': set it to crash or hang", kind ? kind : "");
+    int crash = strcmp(kind, "crash") == 0;
+    EXPECT_RESULT(TSPI_providerInstall(NULL, PROVIDER_ID), 0, "providerInstall");
+    session_t s = start_session();
+    HDRVLINE hostile = open_line(0, HT_LINE0);
+    HDRVLINE simulated = open_line(1, HT_LINE0 + 1);
+    int from = mark();
+    long issued = now_ms();
+    HDRVCALL hdCall = 0;
+    LONG make = accept_request(TSPI_lineMakeCall(next_request(), hostile, next_htcall(), &hdCall, wide("5550100"), 0, NULL), "lineMakeCall on the hostile line");
+    HTAPICALL ht = next_htcall();
+    drop_and_close(make_connected_call(simulated, ht, "5550100"), ht);
+    ok("a call placed and dropped on a Simulated line while the hostile plugin misbehaves worked");
+    LONG made = completion_within(make, WAIT_MS);
+    EXPECT(made == LINEERR_OPERATIONFAILED, "the hostile lineMakeCall completed with 0x%08X, expected LINEERR_OPERATIONFAILED", (unsigned)made);
+    ok("the hostile lineMakeCall completed once with 0x%08X, %ld ms after it was made (R15)", (unsigned)made, now_ms() - issued);
+    if (crash) {
+        message_arg out = { EV_LINE, LINE_LINEDEVSTATE, LINEDEVSTATE_OUTOFSERVICE };
+        int at = wait_for(from, is_message, &out, WAIT_MS, "LINEDEVSTATE_OUTOFSERVICE on the hostile line");
+        EXPECT(g_events[at].device == HT_LINE0, "LINEDEVSTATE_OUTOFSERVICE came for line 0x%lx, not the hostile line", (unsigned long)g_events[at].device);
+        message_arg in = { EV_LINE, LINE_LINEDEVSTATE, LINEDEVSTATE_INSERVICE };
+        at = wait_for(at, is_message, &in, WAIT_MS, "LINEDEVSTATE_INSERVICE once the hostile plugin's worker is back");
+        EXPECT(g_events[at].device == HT_LINE0, "LINEDEVSTATE_INSERVICE came for line 0x%lx, not the hostile line", (unsigned long)g_events[at].device);
+        ok("the hostile line went out of service and came back in service (R15)");
+        HTAPICALL again = next_htcall();
+        drop_and_close(make_connected_call(hostile, again, "5550100"), again);
+        ok("a call on the hostile line works again, on the same device ID and handle");
+    }
+    HTAPICALL later = next_htcall();
+    drop_and_close(make_connected_call(simulated, later, "5550100"), later);
+    pthread_mutex_lock(&g_lock);
+    for (int i = from; i < g_count; i++) {
+        if (g_events[i].kind == EV_LINE && g_events[i].msg == LINE_LINEDEVSTATE && (g_events[i].p1 & LINEDEVSTATE_OUTOFSERVICE) && g_events[i].device != HT_LINE0) {
+            pthread_mutex_unlock(&g_lock);
+            fail("line 0x%lx, not the hostile plugin's, went out of service", (unsigned long)g_events[i].device);
+        }
+    }
+    pthread_mutex_unlock(&g_lock);
+    ok("no Simulated line went out of service");
+    EXPECT_RESULT(TSPI_lineClose(hostile), 0, "lineClose(hostile line)");
+    EXPECT_RESULT(TSPI_lineClose(simulated), 0, "lineClose(Simulated line)");
+    EXPECT_RESULT(TSPI_providerShutdown(s.version, PROVIDER_ID), 0, "providerShutdown");
+    expect_exactly_once();
+}
+
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|inflight|killburst|nohost|concurrent|oversized>\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: tapisim <shim.so> <lifecycle|incoming|refused|transfer|pending|hostkill|inflight|killburst|nohost|concurrent|oversized|workerfault>\n"); return 2; }
     setvbuf(stdout, NULL, _IOLBF, 0);
     t_tapi_caller = 1;
     g_scenario = argv[2];
@@ -1018,6 +1072,7 @@ int main(int argc, char **argv) {
     else if (strcmp(g_scenario, "nohost") == 0) scenario_nohost();
     else if (strcmp(g_scenario, "concurrent") == 0) scenario_concurrent();
     else if (strcmp(g_scenario, "oversized") == 0) scenario_oversized();
+    else if (strcmp(g_scenario, "workerfault") == 0) scenario_workerfault();
     else { fprintf(stderr, "tapisim: unknown scenario %s\n", g_scenario); return 2; }
     printf("PASS %s\n", g_scenario);
     fflush(stdout);

@@ -447,9 +447,18 @@ public sealed partial class ProviderSession
         }
     }
 
-    /// <summary>R10: a call is usable only once live (its creating request completed successfully).</summary>
-    private bool TryGetLiveCall(nint hdCall, out CallRecord call) =>
-        Calls.TryGet(hdCall, out call) && call.Life == CallLife.Live && call.Backend is not null;
+    /// <summary>
+    /// R10: a call is usable only once live (its creating request completed successfully). Read under the
+    /// session lock: the completion is posted, and can reach TAPI, a moment before the same locked step
+    /// makes the call live; TAPI acting on it at once must wait for that step, not see the call pending.
+    /// </summary>
+    private bool TryGetLiveCall(nint hdCall, out CallRecord call)
+    {
+        lock (Lock)
+        {
+            return Calls.TryGet(hdCall, out call) && call.Life == CallLife.Live && call.Backend is not null;
+        }
+    }
 
     private PendingRequest? Begin(uint requestId, string operation, params IRequestOwner[] owners)
     {

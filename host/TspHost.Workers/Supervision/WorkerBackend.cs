@@ -32,6 +32,7 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly ResiliencePipeline _restarts;
+    private readonly CircuitBreakerStateProvider _circuit = new();
     private TaskCompletionSource<WorkerProcess> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WorkerProcess? _adopt;
     private WorkerProcess? _current;
@@ -58,7 +59,8 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
                 DelayGenerator = args => new ValueTask<TimeSpan?>(RestartDelay(args.Outcome.Exception)),
                 OnRetry = args =>
                 {
-                    if (args.Outcome.Exception is not BrokenCircuitException)
+                    // Held out (the circuit opened on this very failure, or is open): the state says so until the hold-out ends.
+                    if (args.Outcome.Exception is not BrokenCircuitException && _circuit.CircuitState != CircuitState.Open)
                     {
                         SetHealth(WorkerState.Restarting, null, Describe(args.Outcome.Exception), restarted: true);
                         _logger.LogWarning("Plugin '{Plugin}': starting its worker again in {Delay} ms", Name, (int)args.RetryDelay.TotalMilliseconds);
@@ -74,6 +76,7 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
                 MinimumThroughput = settings.MaxFailures,
                 SamplingDuration = settings.FailureWindow,
                 BreakDuration = settings.HoldOut,
+                StateProvider = _circuit,
                 OnOpened = args =>
                 {
                     var why = $"held out of service: it failed {settings.MaxFailures} times within {settings.FailureWindow.TotalSeconds:0} s " +
@@ -282,18 +285,30 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
             }
 
             Publish(worker);
-            var reason = await worker.Failed.WaitAsync(cancellationToken).ConfigureAwait(false);
-            throw new WorkerFailedException(reason);
+            await worker.Failed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            throw new WorkerFailedException("");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Fail(worker, e);
+            // Whatever failed (the worker, or bringing its session back), the worker goes: its exit says best what happened.
+            worker.Kill(Describe(e));
+            string reason;
+            try
+            {
+                reason = await worker.Failed.WaitAsync(TimeSpan.FromSeconds(5), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                reason = Describe(e);
+            }
+
+            Fail(worker, reason);
             if (_time.GetElapsedTime(started) >= _settings.FailureWindow)
             {
                 _failuresInARow = 0; // it ran long enough to count as recovered: the next pause is the shortest again
             }
 
-            throw;
+            throw new WorkerFailedException(reason);
         }
     }
 
@@ -312,9 +327,8 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
     }
 
     /// <summary>R15: the worker failed: late notifications are dropped, the engine takes the devices out of service, callers wait for the next worker.</summary>
-    private void Fail(WorkerProcess worker, Exception failure)
+    private void Fail(WorkerProcess worker, string reason)
     {
-        var reason = Describe(failure);
         ActiveSession? session;
         lock (_lock)
         {
@@ -329,7 +343,6 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
         }
 
         _logger.LogError("Plugin '{Plugin}' failed: {Reason}", Name, reason);
-        worker.Kill(reason);
         // Behind whatever the worker sent before it died: nothing of it is delivered after its devices went out of service.
         worker.Dispatch.Post(_ =>
         {

@@ -200,7 +200,8 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
         _rpc?.Dispose();
         try
         {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            // Its session has ended already: a worker that does not leave at once is not waited for (the host's stop is bounded).
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMilliseconds(300)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -31,6 +31,8 @@ public enum HostileFault
     CapabilitiesHang,
     /// <summary>ValidateSettings throws an InvalidOperationException.</summary>
     ValidateThrows,
+    /// <summary>A call ends the process (FailFast); once that happened (the marker file exists), so does every session start.</summary>
+    CrashLoop,
 }
 
 /// <summary>
@@ -60,14 +62,23 @@ public sealed class HostileBackend : ITelephonyBackend
 
     public ValueTask RemoveAsync(BackendHookContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public ValueTask<IBackendSession> StartSessionAsync(BackendSessionContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IBackendSession>(new Session(context.Settings));
+    public ValueTask<IBackendSession> StartSessionAsync(BackendSessionContext context, CancellationToken cancellationToken)
+    {
+        var marker = context.Settings.GetString("MarkerFile", "");
+        if (Enum.Parse<HostileFault>(context.Settings.GetString("Fault", nameof(HostileFault.None)), ignoreCase: true) == HostileFault.CrashLoop
+            && marker.Length > 0 && File.Exists(marker))
+        {
+            Environment.FailFast("the hostile plugin fails at every session start after its first crash, on purpose");
+        }
+
+        return ValueTask.FromResult<IBackendSession>(new Session(context.Settings));
+    }
 
     internal static HostileFault Fault(BackendSettings settings)
     {
         var fault = Enum.Parse<HostileFault>(settings.GetString("Fault", nameof(HostileFault.None)), ignoreCase: true);
         var marker = settings.GetString("MarkerFile", "");
-        return marker.Length > 0 && File.Exists(marker) ? HostileFault.None : fault;
+        return marker.Length > 0 && File.Exists(marker) ? HostileFault.None : fault == HostileFault.CrashLoop ? HostileFault.FailFast : fault;
     }
 
     /// <summary>Misbehaves now if the fault is one of <paramref name="faults"/> (creating the marker file first).</summary>
