@@ -3,7 +3,6 @@ using System.Globalization;
 using TspHost.Core.Configuration;
 using TspHost.Core.Events;
 using TspHost.Core.Hosting;
-using TspHost.Core.Lifecycle;
 using TspHost.Core.Tapi;
 using TspHost.Core.Versions;
 using TspHost.Workers.Supervision;
@@ -24,7 +23,11 @@ internal static class WorkerBench
         var work = Path.Combine(Path.GetTempPath(), "tsphost-bench", Guid.NewGuid().ToString("N"));
         try
         {
-            Bench.CopyTree(Path.Combine(built, "Simulated"), Path.Combine(work, "calls", "plugins", "Simulated"));
+            foreach (var isolation in new[] { "InProcess", "Process" })
+            {
+                Bench.CopyTree(Path.Combine(built, "Simulated"), Path.Combine(work, "calls", isolation, "plugins", "Simulated"));
+            }
+
             Bench.CopyTree(built, Path.Combine(work, "start", "plugins"));
             var samples = new Dictionary<string, List<double>> { ["InProcess"] = [], ["Process"] = [] };
             await using (var inProcess = await CallHost.StartAsync(Path.Combine(work, "calls"), "InProcess"))

@@ -7,7 +7,7 @@ namespace TspHost.Workers.Supervision;
 
 /// <summary>
 /// The host's side of a worker's notifications: each is handed to the engine's sink for the device or
-/// call it names, in the order the worker sent them (one at a time, on the worker's dispatch context).
+/// call it names, in the order the worker sent them (one at a time, on the channel's reading loop).
 /// Once the worker is declared dead nothing more is delivered: its devices have gone out of service.
 /// </summary>
 internal sealed class HostCallbacks(WorkerProcess worker, ILogger logger, string plugin) : IHostCallbacks
@@ -19,8 +19,21 @@ internal sealed class HostCallbacks(WorkerProcess worker, ILogger logger, string
     /// <summary>Where hot-plugged devices of the running session are reported.</summary>
     public ISessionEvents? Session { get; set; }
 
+    private readonly Lock _delivering = new();
+
     /// <summary>True once the worker is dead: late notifications are dropped.</summary>
     public bool Closed { get; set; }
+
+    /// <summary>Stops delivery, then runs <paramref name="afterwards"/>: no notification is handled after it, or at the same time.</summary>
+    public void Close(Action afterwards)
+    {
+        lock (_delivering)
+        {
+            Closed = true;
+        }
+
+        afterwards();
+    }
 
     public RemoteLine AddLine(LineDto dto) => _lines[dto.Id] = new RemoteLine(worker, dto);
 
@@ -58,71 +71,77 @@ internal sealed class HostCallbacks(WorkerProcess worker, ILogger logger, string
         logger.Log(mapped, "[{Plugin}] {Message}{Exception}", plugin, message, exception is null ? "" : $"\n{exception}");
     }
 
-    public void LineArrived(LineDto line)
-    {
-        if (!Closed && Session is { } session)
-        {
-            session.LineArrived(AddLine(line));
-        }
-    }
+    public void LineArrived(LineDto line) => Deliver(() => Session?.LineArrived(AddLine(line)));
 
-    public void LineDeparted(long line)
+    public void LineDeparted(long line) => Deliver(() =>
     {
-        if (!Closed && _lines.TryRemove(line, out var departed) && Session is { } session)
+        if (_lines.TryRemove(line, out var departed))
         {
-            session.LineDeparted(departed);
+            Session?.LineDeparted(departed);
         }
-    }
+    });
 
-    public void PhoneArrived(PhoneDto phone)
-    {
-        if (!Closed && Session is { } session)
-        {
-            session.PhoneArrived(AddPhone(phone));
-        }
-    }
+    public void PhoneArrived(PhoneDto phone) => Deliver(() => Session?.PhoneArrived(AddPhone(phone)));
 
-    public void PhoneDeparted(long phone)
+    public void PhoneDeparted(long phone) => Deliver(() =>
     {
-        if (!Closed && _phones.TryRemove(phone, out var departed) && Session is { } session)
+        if (_phones.TryRemove(phone, out var departed))
         {
-            session.PhoneDeparted(departed);
+            Session?.PhoneDeparted(departed);
         }
-    }
+    });
 
     public void NewCall(long line, long call, string backendId, NewCallDto info)
     {
         var remote = new RemoteCall(worker, call, backendId);
-        if (Closed || !_lines.TryGetValue(line, out var target) || target.Events is not { } events)
+        var taken = false;
+        Deliver(() =>
+        {
+            if (_lines.TryGetValue(line, out var target) && target.Events is { } events)
+            {
+                _calls[call] = events.NewCall(remote, new NewCallInfo(info.InitialState, info.Origin, info.MediaMode, info.Caller?.ToParty()));
+                taken = true;
+            }
+        });
+        if (!taken)
         {
             _ = remote.ReleaseAsync(CancellationToken.None); // announced on a line that is not open: nobody takes it
-            return;
         }
-
-        _calls[call] = events.NewCall(remote, new NewCallInfo(info.InitialState, info.Origin, info.MediaMode, info.Caller?.ToParty()));
     }
 
-    public void Ringing(long line, int ringCount) => LineEvents(line)?.Ringing(ringCount);
+    public void Ringing(long line, int ringCount) => Deliver(() => LineEvents(line)?.Ringing(ringCount));
 
-    public void LineService(long line, bool inService) => LineEvents(line)?.ServiceChanged(inService);
+    public void LineService(long line, bool inService) => Deliver(() => LineEvents(line)?.ServiceChanged(inService));
 
-    public void CallState(long call, CallState state, DisconnectMode mode) => CallEvents(call)?.StateChanged(state, mode);
+    public void CallState(long call, CallState state, DisconnectMode mode) => Deliver(() => CallEvents(call)?.StateChanged(state, mode));
 
-    public void CallParty(long call, PartyRole role, PartyDto party) => CallEvents(call)?.PartyChanged(role, party.ToParty());
+    public void CallParty(long call, PartyRole role, PartyDto party) => Deliver(() => CallEvents(call)?.PartyChanged(role, party.ToParty()));
 
-    public void CallMediaMode(long call, MediaModes mediaMode) => CallEvents(call)?.MediaModeChanged(mediaMode);
+    public void CallMediaMode(long call, MediaModes mediaMode) => Deliver(() => CallEvents(call)?.MediaModeChanged(mediaMode));
 
-    public void CallDigit(long call, char digit) => CallEvents(call)?.DigitReceived(digit);
+    public void CallDigit(long call, char digit) => Deliver(() => CallEvents(call)?.DigitReceived(digit));
 
-    public void PhoneButton(long phone, int buttonId, PhoneButtonMode mode, PhoneButtonState state) => PhoneEvents(phone)?.ButtonChanged(buttonId, mode, state);
+    public void PhoneButton(long phone, int buttonId, PhoneButtonMode mode, PhoneButtonState state) => Deliver(() => PhoneEvents(phone)?.ButtonChanged(buttonId, mode, state));
 
-    public void PhoneHookSwitch(long phone, HookSwitchDevices device, HookSwitchMode mode) => PhoneEvents(phone)?.HookSwitchChanged(device, mode);
+    public void PhoneHookSwitch(long phone, HookSwitchDevices device, HookSwitchMode mode) => Deliver(() => PhoneEvents(phone)?.HookSwitchChanged(device, mode));
 
-    public void PhoneService(long phone, bool inService) => PhoneEvents(phone)?.ServiceChanged(inService);
+    public void PhoneService(long phone, bool inService) => Deliver(() => PhoneEvents(phone)?.ServiceChanged(inService));
 
-    private ILineEvents? LineEvents(long line) => !Closed && _lines.TryGetValue(line, out var target) ? target.Events : null;
+    /// <summary>Hands one notification to the engine unless the worker was declared dead; never at the same time as <see cref="Close"/>.</summary>
+    private void Deliver(Action deliver)
+    {
+        lock (_delivering)
+        {
+            if (!Closed)
+            {
+                deliver();
+            }
+        }
+    }
 
-    private IPhoneEvents? PhoneEvents(long phone) => !Closed && _phones.TryGetValue(phone, out var target) ? target.Events : null;
+    private ILineEvents? LineEvents(long line) => _lines.TryGetValue(line, out var target) ? target.Events : null;
 
-    private ICallEvents? CallEvents(long call) => !Closed && _calls.TryGetValue(call, out var events) ? events : null;
+    private IPhoneEvents? PhoneEvents(long phone) => _phones.TryGetValue(phone, out var target) ? target.Events : null;
+
+    private ICallEvents? CallEvents(long call) => _calls.TryGetValue(call, out var events) ? events : null;
 }

@@ -290,16 +290,24 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Whatever failed (the worker, or bringing its session back), the worker goes: its exit says best what happened.
-            worker.Kill(Describe(e));
+            // Whatever failed (the worker, or bringing its session back), the worker goes; its exit says best what happened:
+            // one that died by itself is reported with its own exit code or signal, one still running is killed.
             string reason;
             try
             {
-                reason = await worker.Failed.WaitAsync(TimeSpan.FromSeconds(5), _time, cancellationToken).ConfigureAwait(false);
+                reason = await worker.Failed.WaitAsync(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                reason = Describe(e);
+                worker.Kill(Describe(e));
+                try
+                {
+                    reason = await worker.Failed.WaitAsync(TimeSpan.FromSeconds(5), _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    reason = Describe(e);
+                }
             }
 
             Fail(worker, reason);
@@ -343,15 +351,14 @@ public sealed class WorkerBackend : ITelephonyBackend, IPluginHealthSource, IDis
         }
 
         _logger.LogError("Plugin '{Plugin}' failed: {Reason}", Name, reason);
-        // Behind whatever the worker sent before it died: nothing of it is delivered after its devices went out of service.
-        worker.Dispatch.Post(_ =>
+        // After whatever the worker sent before it died: nothing of it is delivered once its devices went out of service.
+        worker.Callbacks.Close(() =>
         {
-            worker.Callbacks.Closed = true;
             if (session?.Events is IBackendFaults faults && session.Session.Worker == worker)
             {
                 faults.SessionFailed(reason);
             }
-        }, null);
+        });
     }
 
     private TimeSpan? RestartDelay(Exception? failure)

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 using TspHost.Abstractions;
 using TspHost.Core.Configuration;
@@ -21,7 +20,7 @@ namespace TspHost.Workers.Supervision;
 /// code or signal and the operation that was in progress. Every request still waiting on the worker
 /// fails at once (the channel is closed).
 /// </summary>
-internal sealed class WorkerProcess : System.IAsyncDisposable
+internal sealed class WorkerProcess : IAsyncDisposable
 {
     private static readonly string[] s_signals = ["", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"];
     private readonly string _plugin;
@@ -45,7 +44,6 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
         _settings = settings;
         _memoryLimit = memoryLimit;
         _logger = logger;
-        Dispatch = new NonConcurrentSynchronizationContext(sticky: false);
         Callbacks = new HostCallbacks(this, logger, plugin);
     }
 
@@ -61,9 +59,6 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
 
     /// <summary>The host's handlers of the worker's notifications, run one after another in the order they came.</summary>
     public HostCallbacks Callbacks { get; }
-
-    /// <summary>Where the worker's notifications are handled: in order, one at a time.</summary>
-    public SynchronizationContext Dispatch { get; }
 
     /// <summary>
     /// Starts a worker for <paramref name="folder"/> and waits until it has connected and loaded its plugin.
@@ -137,13 +132,11 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
         {
             var result = await Rpc.InvokeWithCancellationAsync<T>(method, arguments, cancellationToken).ConfigureAwait(false);
             _inFlight.TryRemove(id, out _);
-            await AfterNotificationsAsync().ConfigureAwait(false);
             return result;
         }
         catch (RemoteInvocationException e)
         {
             _inFlight.TryRemove(id, out _);
-            await AfterNotificationsAsync().ConfigureAwait(false);
             throw Translate(e);
         }
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or RemoteRpcException || (e is OperationCanceledException && IsDead))
@@ -156,18 +149,6 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
             _inFlight.TryRemove(id, out _);
             throw;
         }
-    }
-
-    /// <summary>
-    /// Waits until the notifications that came before a reply have been handled: the worker sends what
-    /// the plugin reported before an operation's result, and this keeps that order on the host, where
-    /// replies and notifications are otherwise handled on different threads.
-    /// </summary>
-    private Task AfterNotificationsAsync()
-    {
-        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Dispatch.Post(static state => ((TaskCompletionSource)state!).TrySetResult(), handled);
-        return handled.Task;
     }
 
     public Task InvokeAsync(string method, object?[] arguments, string operation, CancellationToken cancellationToken) =>
@@ -236,7 +217,9 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
 
     private void Connect(Socket socket)
     {
-        _rpc = WorkerChannel.Create(new NetworkStream(socket, ownsSocket: true), Callbacks, Dispatch);
+        // The worker's notifications are handled on the channel's reading loop itself, one after another, in the order
+        // they came and before the reply that followed them (the handlers only queue work for the engine, never wait).
+        _rpc = WorkerChannel.Create(new NetworkStream(socket, ownsSocket: true), Callbacks, InlineSynchronizationContext.Instance);
         _rpc.Disconnected += (_, e) => _ = Task.Run(async () =>
         {
             try
@@ -360,6 +343,18 @@ internal sealed class WorkerProcess : System.IAsyncDisposable
         WorkerErrors.Unknown => new TelephonyException(TelephonyError.NoDevice, e.Message, e),
         _ => new PluginFailureException(_plugin, e.Message, e),
     };
+}
+
+/// <summary>Runs what StreamJsonRpc posts at once, on the posting thread: its reading loop, for the host's notification handlers.</summary>
+internal sealed class InlineSynchronizationContext : SynchronizationContext
+{
+    public static readonly InlineSynchronizationContext Instance = new();
+
+    public override void Post(SendOrPostCallback d, object? state) => d(state);
+
+    public override void Send(SendOrPostCallback d, object? state) => d(state);
+
+    public override SynchronizationContext CreateCopy() => this;
 }
 
 /// <summary>A plugin in a worker threw something other than a <see cref="TelephonyException"/>; the message names the plugin and the exception.</summary>
