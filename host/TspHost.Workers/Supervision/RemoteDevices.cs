@@ -22,30 +22,32 @@ internal sealed class RemoteSession(WorkerProcess worker, IReadOnlyList<ILineDev
     public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? ended(this) : ValueTask.CompletedTask;
 }
 
-internal sealed class RemoteLine(WorkerProcess worker, LineDto dto) : ILineDevice
+/// <summary>What a line and a phone in a worker share: their ID and key, and opening (events from then on go to the sink given) and closing.</summary>
+internal abstract class RemoteDevice<TEvents>(WorkerProcess worker, long id, string key, string kind)
+    where TEvents : class
 {
-    public long Id { get; } = dto.Id;
+    public long Id { get; } = id;
 
-    public string Key { get; } = dto.Key;
+    public string Key { get; } = key;
 
-    public LineCapabilities Capabilities { get; } = dto.ToCapabilities();
+    /// <summary>Where the device's events go while it is open.</summary>
+    public TEvents? Events { get; private set; }
 
-    /// <summary>Where the line's events go while it is open.</summary>
-    public ILineEvents? Events { get; private set; }
+    protected WorkerProcess Worker { get; } = worker;
 
-    public async ValueTask OpenAsync(ILineEvents events, CancellationToken cancellationToken)
+    protected async ValueTask OpenCoreAsync(string method, TEvents events, CancellationToken cancellationToken)
     {
         Events = events;
-        await worker.InvokeAsync(nameof(IWorkerService.OpenLineAsync), [Id], $"lineOpen on {Key}", cancellationToken).ConfigureAwait(false);
+        await Worker.InvokeAsync(method, [Id], $"{kind}Open on {Key}", cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask CloseAsync(CancellationToken cancellationToken)
+    protected async ValueTask CloseCoreAsync(string method, CancellationToken cancellationToken)
     {
         try
         {
-            if (!worker.IsDead)
+            if (!Worker.IsDead)
             {
-                await worker.InvokeAsync(nameof(IWorkerService.CloseLineAsync), [Id], $"lineClose on {Key}", cancellationToken).ConfigureAwait(false);
+                await Worker.InvokeAsync(method, [Id], $"{kind}Close on {Key}", cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -53,19 +55,28 @@ internal sealed class RemoteLine(WorkerProcess worker, LineDto dto) : ILineDevic
             Events = null;
         }
     }
+}
+
+internal sealed class RemoteLine(WorkerProcess worker, LineDto dto) : RemoteDevice<ILineEvents>(worker, dto.Id, dto.Key, "line"), ILineDevice
+{
+    public LineCapabilities Capabilities { get; } = dto.ToCapabilities();
+
+    public ValueTask OpenAsync(ILineEvents events, CancellationToken cancellationToken) => OpenCoreAsync(nameof(IWorkerService.OpenLineAsync), events, cancellationToken);
+
+    public ValueTask CloseAsync(CancellationToken cancellationToken) => CloseCoreAsync(nameof(IWorkerService.CloseLineAsync), cancellationToken);
 
     public async ValueTask<IBackendCall> MakeCallAsync(MakeCallRequest request, ICallEvents events, CancellationToken cancellationToken)
     {
-        var call = worker.Callbacks.NewCallId(events);
+        var call = Worker.Callbacks.NewCallId(events);
         try
         {
-            var id = await worker.InvokeAsync<string>(nameof(IWorkerService.MakeCallAsync), [Id, call, new MakeCallDto(request.Destination, request.MediaMode, request.MoreDigitsFollow)],
+            var id = await Worker.InvokeAsync<string>(nameof(IWorkerService.MakeCallAsync), [Id, call, new MakeCallDto(request.Destination, request.MediaMode, request.MoreDigitsFollow)],
                 $"lineMakeCall on {Key}", cancellationToken).ConfigureAwait(false);
-            return new RemoteCall(worker, call, id);
+            return new RemoteCall(Worker, call, id);
         }
         catch
         {
-            worker.Callbacks.Forget(call);
+            Worker.Callbacks.Forget(call);
             throw;
         }
     }
@@ -73,19 +84,19 @@ internal sealed class RemoteLine(WorkerProcess worker, LineDto dto) : ILineDevic
     public async ValueTask<ConferenceSetup> SetupConferenceAsync(IBackendCall? initialCall, ICallEvents conferenceEvents, ICallEvents consultationEvents, int parties,
         CancellationToken cancellationToken)
     {
-        var initial = initialCall is null ? 0L : RemoteCall.Of(worker, initialCall).CallId;
-        var conference = worker.Callbacks.NewCallId(conferenceEvents);
-        var consultation = worker.Callbacks.NewCallId(consultationEvents);
+        var initial = initialCall is null ? 0L : RemoteCall.Of(Worker, initialCall).CallId;
+        var conference = Worker.Callbacks.NewCallId(conferenceEvents);
+        var consultation = Worker.Callbacks.NewCallId(consultationEvents);
         try
         {
-            var ids = await worker.InvokeAsync<ConferenceDto>(nameof(IWorkerService.SetupConferenceAsync), [Id, initial, conference, consultation, parties],
+            var ids = await Worker.InvokeAsync<ConferenceDto>(nameof(IWorkerService.SetupConferenceAsync), [Id, initial, conference, consultation, parties],
                 $"lineSetupConference on {Key}", cancellationToken).ConfigureAwait(false);
-            return new ConferenceSetup(new RemoteCall(worker, conference, ids.ConferenceId), new RemoteCall(worker, consultation, ids.ConsultationId));
+            return new ConferenceSetup(new RemoteCall(Worker, conference, ids.ConferenceId), new RemoteCall(Worker, consultation, ids.ConsultationId));
         }
         catch
         {
-            worker.Callbacks.Forget(conference);
-            worker.Callbacks.Forget(consultation);
+            Worker.Callbacks.Forget(conference);
+            Worker.Callbacks.Forget(consultation);
             throw;
         }
     }
@@ -159,36 +170,13 @@ internal sealed class RemoteCall(WorkerProcess worker, long id, string backendId
         await _worker.InvokeAsync(nameof(IWorkerService.CallOperationAsync), [CallId, operation, digits], $"{what} on call {Id}", cancellationToken).ConfigureAwait(false);
 }
 
-internal sealed class RemotePhone(WorkerProcess worker, PhoneDto dto) : IPhoneDevice
+internal sealed class RemotePhone(WorkerProcess worker, PhoneDto dto) : RemoteDevice<IPhoneEvents>(worker, dto.Id, dto.Key, "phone"), IPhoneDevice
 {
-    public long Id { get; } = dto.Id;
-
-    public string Key { get; } = dto.Key;
-
     public PhoneCapabilities Capabilities { get; } = dto.ToCapabilities();
 
-    public IPhoneEvents? Events { get; private set; }
+    public ValueTask OpenAsync(IPhoneEvents events, CancellationToken cancellationToken) => OpenCoreAsync(nameof(IWorkerService.OpenPhoneAsync), events, cancellationToken);
 
-    public async ValueTask OpenAsync(IPhoneEvents events, CancellationToken cancellationToken)
-    {
-        Events = events;
-        await worker.InvokeAsync(nameof(IWorkerService.OpenPhoneAsync), [Id], $"phoneOpen on {Key}", cancellationToken).ConfigureAwait(false);
-    }
-
-    public async ValueTask CloseAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (!worker.IsDead)
-            {
-                await worker.InvokeAsync(nameof(IWorkerService.ClosePhoneAsync), [Id], $"phoneClose on {Key}", cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            Events = null;
-        }
-    }
+    public ValueTask CloseAsync(CancellationToken cancellationToken) => CloseCoreAsync(nameof(IWorkerService.ClosePhoneAsync), cancellationToken);
 
     public ValueTask SetHookSwitchAsync(HookSwitchDevices devices, HookSwitchMode mode, CancellationToken cancellationToken) =>
         Operation(PhoneOperation.SetHookSwitch, (int)devices, (int)mode, "phoneSetHookSwitch", cancellationToken);
@@ -200,5 +188,5 @@ internal sealed class RemotePhone(WorkerProcess worker, PhoneDto dto) : IPhoneDe
         Operation(PhoneOperation.SetLamp, lampId, (int)mode, "phoneSetLamp", cancellationToken);
 
     private async ValueTask Operation(PhoneOperation operation, int first, int second, string what, CancellationToken cancellationToken) =>
-        await worker.InvokeAsync(nameof(IWorkerService.PhoneOperationAsync), [Id, operation, first, second], $"{what} on {Key}", cancellationToken).ConfigureAwait(false);
+        await Worker.InvokeAsync(nameof(IWorkerService.PhoneOperationAsync), [Id, operation, first, second], $"{what} on {Key}", cancellationToken).ConfigureAwait(false);
 }

@@ -171,32 +171,22 @@ internal sealed class WorkerService(ITelephonyBackend? backend, string? loadProb
     });
 
     /// <summary>Numbers a line and reads its key and capabilities; null (logged) when a getter throws.</summary>
-    internal LineDto? AddLine(ILineDevice line)
-    {
-        try
-        {
-            var dto = LineDto.From(Interlocked.Increment(ref _nextDevice), line.Key, line.Capabilities);
-            _lines[dto.Id] = line;
-            return dto;
-        }
-        catch (Exception e)
-        {
-            Outbox.Log(BackendLogLevel.Error, $"reading a line's Key or Capabilities failed: {e.GetType().Name}: {e.Message}", e);
-            return null;
-        }
-    }
+    internal LineDto? AddLine(ILineDevice line) => Add(_lines, line, "line", id => LineDto.From(id, line.Key, line.Capabilities), dto => dto.Id);
 
-    internal PhoneDto? AddPhone(IPhoneDevice phone)
+    internal PhoneDto? AddPhone(IPhoneDevice phone) => Add(_phones, phone, "phone", id => PhoneDto.From(id, phone.Key, phone.Capabilities), dto => dto.Id);
+
+    private TDto? Add<TDevice, TDto>(ConcurrentDictionary<long, TDevice> devices, TDevice device, string noun, Func<long, TDto> describe, Func<TDto, long> idOf)
+        where TDto : class
     {
         try
         {
-            var dto = PhoneDto.From(Interlocked.Increment(ref _nextDevice), phone.Key, phone.Capabilities);
-            _phones[dto.Id] = phone;
+            var dto = describe(Interlocked.Increment(ref _nextDevice));
+            devices[idOf(dto)] = device;
             return dto;
         }
         catch (Exception e)
         {
-            Outbox.Log(BackendLogLevel.Error, $"reading a phone's Key or Capabilities failed: {e.GetType().Name}: {e.Message}", e);
+            Outbox.Log(BackendLogLevel.Error, $"reading a {noun}'s Key or Capabilities failed: {e.GetType().Name}: {e.Message}", e);
             return null;
         }
     }
