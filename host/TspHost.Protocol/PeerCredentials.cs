@@ -11,7 +11,7 @@ namespace TspHost.Protocol;
 /// <param name="ProcessId">The peer's process ID.</param>
 /// <param name="UserId">The peer's user ID.</param>
 /// <param name="GroupId">The peer's group ID.</param>
-public readonly record struct PeerCredentials(int ProcessId, uint UserId, uint GroupId)
+internal readonly record struct PeerCredentials(int ProcessId, uint UserId, uint GroupId)
 {
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;

@@ -168,7 +168,8 @@ public sealed class FaultContainmentTests
         var first = bad.LastSession!;
         ((IBackendFaults)first.Events).SessionFailed("its worker process exited with code 1");
 
-        var restored = (FakeSession)await bad.StartSessionAsync(new BackendSessionContext(BackendSettings.Empty, new NullLog(), TimeProvider.System, first.Events), TestContext.Current.CancellationToken);
+        var context = new BackendSessionContext { Settings = BackendSettings.Empty, Log = new NullLog(), Time = TimeProvider.System, Events = first.Events };
+        var restored = (FakeSession)await bad.StartSessionAsync(context, TestContext.Current.CancellationToken);
         Assert.True(await ((IBackendFaults)first.Events).SessionRestoredAsync(restored));
 
         await tapi.WaitForAsync(r => r is LineEventRecord { Message: LineMessage.LineDevState, P1: LineDevState.InService, HtLine: 0x100 }, "LINEDEVSTATE_INSERVICE");

@@ -198,7 +198,7 @@ public sealed record PartyDto([property: Key(0)] string? Number, [property: Key(
 {
     public static PartyDto? From(PartyId? party) => party is null ? null : new(party.Number, party.Name, party.Availability);
 
-    public PartyId ToParty() => new(Number, Name, Availability);
+    public PartyId ToParty() => new() { Number = Number, Name = Name, Availability = Availability };
 }
 
 [MessagePackObject]

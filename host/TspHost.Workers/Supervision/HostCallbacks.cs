@@ -99,7 +99,7 @@ internal sealed class HostCallbacks(WorkerProcess worker, ILogger logger, string
         {
             if (_lines.TryGetValue(line, out var target) && target.Events is { } events)
             {
-                _calls[call] = events.NewCall(remote, new NewCallInfo(info.InitialState, info.Origin, info.MediaMode, info.Caller?.ToParty()));
+                _calls[call] = events.NewCall(remote, new NewCallInfo { InitialState = info.InitialState, Origin = info.Origin, MediaMode = info.MediaMode, Caller = info.Caller?.ToParty() });
                 taken = true;
             }
         });

@@ -91,7 +91,7 @@ internal sealed class RemoteLine(WorkerProcess worker, LineDto dto) : RemoteDevi
         {
             var ids = await Worker.InvokeAsync<ConferenceDto>(nameof(IWorkerService.SetupConferenceAsync), [Id, initial, conference, consultation, parties],
                 $"lineSetupConference on {Key}", cancellationToken).ConfigureAwait(false);
-            return new ConferenceSetup(new RemoteCall(Worker, conference, ids.ConferenceId), new RemoteCall(Worker, consultation, ids.ConsultationId));
+            return new ConferenceSetup { Conference = new RemoteCall(Worker, conference, ids.ConferenceId), Consultation = new RemoteCall(Worker, consultation, ids.ConsultationId) };
         }
         catch
         {

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using TspHost.Abstractions;
 using TspHost.Core.Plugins;
 using TspHost.Workers.Channel;
 
@@ -7,7 +6,7 @@ namespace TspHost.Workers.Worker;
 
 /// <summary>
 /// <c>tsphost worker --plugin DIR --connect SOCKET</c>: the process one plugin runs in (R15). It loads
-/// the plugin folder with the host's loader, connects to the socket of the host that started it, and
+/// the plugin folder with the host's loader (<see cref="BackendPluginLoader"/>), connects to the socket of the host that started it, and
 /// serves the plugin's backend until the host closes the channel. Started by the host, never by hand.
 /// </summary>
 public static class WorkerMain
@@ -23,17 +22,20 @@ public static class WorkerMain
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(pluginFolder)));
         WatchForFatalFaults(name);
 
-        // The host's loader, as in-process: metadata and contract first, then the plugin's own load context.
-        ITelephonyBackend? backend = null;
-        string? problem;
-        using (var catalog = new PluginCatalog(Path.GetDirectoryName(Path.GetFullPath(pluginFolder))!))
+        // The host's loader, as in-process: metadata and contract first, then a private copy in a load context of its own.
+        LoadedBackend? loaded = null;
+        string? problem = null;
+        try
         {
-            problem = catalog.Load(name)?.Message;
-            if (problem is null && catalog.TryGet(name, out var loaded))
-            {
-                backend = loaded;
-            }
+            loaded = BackendPluginLoader.Load(pluginFolder);
+        }
+        catch (PluginLoadException e)
+        {
+            problem = e.Message;
+        }
 
+        using (loaded)
+        {
             Socket socket;
             try
             {
@@ -47,7 +49,7 @@ public static class WorkerMain
 
             var outbox = new WorkerOutbox();
             using var stream = new NetworkStream(socket, ownsSocket: true);
-            using var rpc = WorkerChannel.Create(stream, new WorkerService(backend, problem, outbox));
+            using var rpc = WorkerChannel.Create(stream, new WorkerService(loaded?.Backend, problem, outbox));
             outbox.Start(rpc);
             rpc.StartListening();
             try

@@ -48,7 +48,7 @@ internal sealed class WorkerService(ITelephonyBackend? backend, string? loadProb
 
     public Task RunHookAsync(HookKind hook, SettingsDto settings, CancellationToken cancellationToken) => Guard(async () =>
     {
-        var context = new BackendHookContext(settings.ToSettings(), new OutboxLog(Outbox), TimeProvider.System);
+        var context = new BackendHookContext { Settings = settings.ToSettings(), Log = new OutboxLog(Outbox), Time = TimeProvider.System };
         await (hook switch
         {
             HookKind.Install => Backend.InstallAsync(context, cancellationToken),
@@ -61,7 +61,7 @@ internal sealed class WorkerService(ITelephonyBackend? backend, string? loadProb
     public Task<SessionDto> StartSessionAsync(SettingsDto settings, CancellationToken cancellationToken) => Guard(async () =>
     {
         await EndSessionAsync(cancellationToken).ConfigureAwait(false);
-        var context = new BackendSessionContext(settings.ToSettings(), new OutboxLog(Outbox), TimeProvider.System, new SessionSink(this));
+        var context = new BackendSessionContext { Settings = settings.ToSettings(), Log = new OutboxLog(Outbox), Time = TimeProvider.System, Events = new SessionSink(this) };
         var session = await Backend.StartSessionAsync(context, cancellationToken).ConfigureAwait(false);
         lock (_sessionLock)
         {
@@ -102,7 +102,7 @@ internal sealed class WorkerService(ITelephonyBackend? backend, string? loadProb
 
     public Task<string> MakeCallAsync(long line, long call, MakeCallDto request, CancellationToken cancellationToken) => Guard(async () =>
     {
-        var made = await Line(line).MakeCallAsync(new MakeCallRequest(request.Destination, request.MediaMode, request.MoreDigitsFollow), new CallSink(Outbox, call),
+        var made = await Line(line).MakeCallAsync(new MakeCallRequest { Destination = request.Destination, MediaMode = request.MediaMode, MoreDigitsFollow = request.MoreDigitsFollow }, new CallSink(Outbox, call),
             cancellationToken).ConfigureAwait(false);
         _calls[call] = made;
         return made.Id;
