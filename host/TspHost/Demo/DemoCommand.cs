@@ -133,6 +133,8 @@ internal sealed class DemoCommand
             {
                 var scriptedCall = string.Create(CultureInfo.InvariantCulture, $"{IncomingCallDelay(ringInterval)}:line-1:{AliceNumber}:{AliceName}");
                 settings["IncomingCalls"] = scriptedCall;
+                // Alice waits for an answer however busy the machine: a slow TAPI side must not see her give up.
+                settings["NoAnswerRings"] = "60";
                 var daemon = await DemoDaemon.StartAsync(settings, TimeSpan.FromSeconds(30));
                 try
                 {
