@@ -186,9 +186,10 @@ internal sealed class DemoCommand
 
     /// <summary>
     /// When the daemon's exchange rings line 0 with the scripted call, in milliseconds after providerInit:
-    /// after the outbound call of step 4 has ended, which takes some rings of the exchange.
+    /// after the outbound call of step 4 has ended, which takes some rings of the exchange, with room for
+    /// a busy machine (each step crosses to the plugin's worker process and back).
     /// </summary>
-    private static int IncomingCallDelay(int ringInterval) => 1000 + (8 * ringInterval);
+    private static int IncomingCallDelay(int ringInterval) => 3000 + (8 * ringInterval);
 
     private async Task RunAsync()
     {
