@@ -93,7 +93,7 @@ public sealed class ProviderClient : IDisposable
     {
         lock (_all)
         {
-            return _all.Count(f => f.Type == FrameType.AsyncCompletion && f.Reader().U32() == (uint)requestId);
+            return _all.Count(f => f.Type == FrameType.AsyncCompletion && f.Read<AsyncCompletionPush>().RequestId == (uint)requestId);
         }
     }
 

@@ -59,7 +59,7 @@ public sealed class WorkerCrashTests
         await f.LineDevStateAsync(WorkerFaults.HtHostileLine, LineDevState.OutOfService);
         var htCall = (nint)0x9001;
         Assert.Equal([0x10u, 0x100u, 0x4000u, 0x1u], f.CallStates(htCall)); // DIALING, CONNECTED, then DISCONNECTED, IDLE
-        Assert.Equal(0, f.Provider.Call(TspHost.Protocol.FrameType.LineCloseCall, w => w.Handle(connected.HdCall)).Reader().I32());
+        Assert.Equal(0, f.CloseCall(connected.HdCall));
     }
 }
 

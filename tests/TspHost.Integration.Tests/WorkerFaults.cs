@@ -1,6 +1,7 @@
 using TspHost.Core.Tapi;
 using TspHost.Plugins.Tests;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -96,19 +97,10 @@ internal sealed class WorkerFaults : IAsyncDisposable
     {
         for (var id = 0u; id < Lines; id++)
         {
-            var reply = Provider.Call(FrameType.LineGetDevCaps, w => w.U32(id).U32(DaemonTests.V3_1).U32(0)).Reader();
-            if (reply.I32() != 0)
+            var caps = Provider.Call<LineGetDevCapsRequest, LineGetDevCapsReply>(new() { DeviceId = id, TspiVersion = DaemonTests.V3_1, ExtVersion = 0 });
+            if (caps.Result == 0 && caps.LineName?.StartsWith(name, StringComparison.Ordinal) == true)
             {
-                continue;
-            }
-
-            reply.String();
-            reply.String();
-            reply.U32();
-            var permanent = reply.U32();
-            if (reply.String()?.StartsWith(name, StringComparison.Ordinal) == true)
-            {
-                return (id, permanent);
+                return (id, caps.PermanentLineId);
             }
         }
 
@@ -120,38 +112,36 @@ internal sealed class WorkerFaults : IAsyncDisposable
 
     public nint OpenLine(uint deviceId, nint htLine)
     {
-        var reply = Provider.Call(FrameType.LineOpen, w => w.U32(deviceId).Handle(htLine).U32(DaemonTests.V3_1)).Reader();
-        var result = reply.I32();
-        var hdLine = reply.Handle();
-        return result == 0 ? hdLine : throw new InvalidOperationException($"lineOpen({deviceId}) returned 0x{result:X8}:\n{Host.Output}");
+        var reply = Provider.Call<LineOpenRequest, LineOpenReply>(new() { DeviceId = deviceId, HtLine = htLine, TspiVersion = DaemonTests.V3_1 });
+        return reply.Result == 0 ? reply.HdLine : throw new InvalidOperationException($"lineOpen({deviceId}) returned 0x{reply.Result:X8}:\n{Host.Output}");
     }
 
     public int TryOpenLine(uint deviceId, nint htLine) =>
-        Provider.Call(FrameType.LineOpen, w => w.U32(deviceId).Handle(htLine).U32(DaemonTests.V3_1)).Reader().I32();
+        Provider.Call<LineOpenRequest, LineOpenReply>(new() { DeviceId = deviceId, HtLine = htLine, TspiVersion = DaemonTests.V3_1 }).Result;
 
     public nint OpenPhone(uint deviceId, nint htPhone)
     {
-        var reply = Provider.Call(FrameType.PhoneOpen, w => w.U32(deviceId).Handle(htPhone).U32(DaemonTests.V3_1)).Reader();
-        var result = reply.I32();
-        var hdPhone = reply.Handle();
-        return result == 0 ? hdPhone : throw new InvalidOperationException($"phoneOpen({deviceId}) returned 0x{result:X8}:\n{Host.Output}");
+        var reply = Provider.Call<PhoneOpenRequest, PhoneOpenReply>(new() { DeviceId = deviceId, HtPhone = htPhone, TspiVersion = DaemonTests.V3_1 });
+        return reply.Result == 0 ? reply.HdPhone : throw new InvalidOperationException($"phoneOpen({deviceId}) returned 0x{reply.Result:X8}:\n{Host.Output}");
     }
 
     /// <summary>lineMakeCall; returns the request ID (it must be accepted) and hdCall.</summary>
     public (int Request, nint HdCall) MakeCall(nint hdLine, string number = "5550100")
     {
         var request = Interlocked.Increment(ref _nextRequest);
-        var reply = Provider.Call(FrameType.LineMakeCall, w => w.U32((uint)request).Handle(hdLine).Handle((nint)Interlocked.Increment(ref _nextHtCall)).String(number).U32(0)).Reader();
-        var result = reply.I32();
-        return result == request ? (request, reply.Handle()) : throw new InvalidOperationException($"lineMakeCall returned 0x{result:X8}");
+        var reply = DaemonTests.MakeCall(Provider, (uint)request, hdLine, (nint)Interlocked.Increment(ref _nextHtCall), number);
+        return reply.Result == request ? (request, reply.HdCall) : throw new InvalidOperationException($"lineMakeCall returned 0x{reply.Result:X8}");
     }
 
     public int PhoneSetRing(nint hdPhone)
     {
         var request = Interlocked.Increment(ref _nextRequest);
-        var result = Provider.Call(FrameType.PhoneSetRing, w => w.U32((uint)request).Handle(hdPhone).U32(1).U32(100)).Reader().I32();
+        var result = Provider.Call<PhoneSetRingRequest, ResultReply>(new() { RequestId = (uint)request, HdPhone = hdPhone, RingMode = 1, Volume = 100 }).Result;
         return result == request ? request : throw new InvalidOperationException($"phoneSetRing returned 0x{result:X8}");
     }
+
+    /// <summary>lineCloseCall; its result.</summary>
+    public int CloseCall(nint hdCall) => Provider.Call<LineCloseCallRequest, ResultReply>(new() { HdCall = hdCall }).Result;
 
     /// <summary>A call placed, completed, and dropped on a Simulated line: what must keep working while the other plugin misbehaves.</summary>
     public async Task CallAndDropOnSimulatedAsync(nint hdLine)
@@ -159,45 +149,25 @@ internal sealed class WorkerFaults : IAsyncDisposable
         var (make, hdCall) = MakeCall(hdLine);
         Assert.Equal(0, await Provider.CompletionAsync(make));
         var drop = Interlocked.Increment(ref _nextRequest);
-        var dropped = Provider.Call(FrameType.LineDrop, w => w.U32((uint)drop).Handle(hdCall)).Reader().I32();
+        var dropped = Provider.Call<LineDropRequest, ResultReply>(new() { RequestId = (uint)drop, HdCall = hdCall }).Result;
         Assert.True(dropped == drop, $"lineDrop on the Simulated line returned 0x{dropped:X8}:\n{Host.Output}");
         Assert.Equal(0, await Provider.CompletionAsync(drop));
-        Assert.Equal(0, Provider.Call(FrameType.LineCloseCall, w => w.Handle(hdCall)).Reader().I32());
+        Assert.Equal(0, CloseCall(hdCall));
     }
 
     /// <summary>Waits for LINE_LINEDEVSTATE(<paramref name="state"/>) on the line TAPI knows as <paramref name="htLine"/>.</summary>
     public Task<Frame> LineDevStateAsync(nint htLine, uint state) => Provider.WaitForPushAsync(f =>
-    {
-        if (f.Type != FrameType.LineEvent)
-        {
-            return false;
-        }
-
-        var r = f.Reader();
-        return r.Handle() == htLine && r.Handle() == 0 && r.U32() == (uint)LineMessage.LineDevState && r.U64() == state;
-    }, $"LINE_LINEDEVSTATE 0x{state:X} on line 0x{htLine:X}");
+        f.Type == FrameType.LineEvent && f.Read<LineEventPush>() is var e && e.HtLine == htLine && e.HtCall == 0 && e.Message == (uint)LineMessage.LineDevState && e.Param1 == state,
+        $"LINE_LINEDEVSTATE 0x{state:X} on line 0x{htLine:X}");
 
     /// <summary>Waits for PHONE_STATE(<paramref name="state"/>) on the phone TAPI knows as <paramref name="htPhone"/>.</summary>
     public Task<Frame> PhoneStateAsync(nint htPhone, uint state) => Provider.WaitForPushAsync(f =>
-    {
-        if (f.Type != FrameType.PhoneEvent)
-        {
-            return false;
-        }
-
-        var r = f.Reader();
-        return r.Handle() == htPhone && r.U32() == (uint)PhoneMessage.State && r.U64() == state;
-    }, $"PHONE_STATE 0x{state:X} on phone 0x{htPhone:X}");
+        f.Type == FrameType.PhoneEvent && f.Read<PhoneEventPush>() is var e && e.HtPhone == htPhone && e.Message == (uint)PhoneMessage.State && e.Param1 == state,
+        $"PHONE_STATE 0x{state:X} on phone 0x{htPhone:X}");
 
     /// <summary>The call states pushed for TAPI's call handle <paramref name="htCall"/>, in order.</summary>
-    public IReadOnlyList<uint> CallStates(nint htCall) => [.. Provider.Pushes.Where(f => f.Type == FrameType.LineEvent).Select(LineEvent)
-        .Where(e => e.Call == htCall && e.Message == (uint)LineMessage.CallState).Select(e => (uint)e.P1)];
-
-    private static (nint Line, nint Call, uint Message, ulong P1) LineEvent(Frame frame)
-    {
-        var r = frame.Reader();
-        return (r.Handle(), r.Handle(), r.U32(), r.U64());
-    }
+    public IReadOnlyList<uint> CallStates(nint htCall) => [.. Provider.Pushes.Where(f => f.Type == FrameType.LineEvent).Select(f => f.Read<LineEventPush>())
+        .Where(e => e.HtCall == htCall && e.Message == (uint)LineMessage.CallState).Select(e => (uint)e.Param1)];
 
     public Task<string> StatusAsync() => Tsphost.RunAsync("status", "--socket", Host.SocketPath);
 
