@@ -269,6 +269,21 @@ public sealed partial class ProviderSession
         }
     }
 
+    /// <summary>
+    /// Ends the session for TAPI when <see cref="EndAsync"/> overran its deadline: every request still
+    /// pending completes with a failure, what was posted reaches TAPI (bounded), and the dispatcher
+    /// takes nothing more, so no event of this session follows the shutdown's answer.
+    /// </summary>
+    internal async Task AbandonAsync()
+    {
+        Ledger?.FailAll(LineErr.OperationFailed);
+        if (Dispatcher is not null)
+        {
+            await Dispatcher.FlushAsync(_options.FlushTimeout).ConfigureAwait(false);
+            Dispatcher.Close();
+        }
+    }
+
     // ---- device map ----
 
     private LineEntry? AddLine_NeedsLock(string plugin, ILineDevice device)
