@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using TspHost.Ipc;
 using TspHost.Protocol;
 using TspHost.Protocol.Messages;
 

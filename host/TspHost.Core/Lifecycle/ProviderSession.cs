@@ -28,6 +28,7 @@ public sealed partial class ProviderSession
     private uint _nextTempId = 1;
     private nint _providerHandle;
     private bool _active;
+    private int _runningOperations;
 
     private ProviderSession(ProviderState snapshot, HandleAllocator handles, ProviderEngineOptions options, TimeProvider time, ILogger logger, Func<string, uint> permanentIdFor)
     {
@@ -83,6 +84,12 @@ public sealed partial class ProviderSession
     }
 
     public int PendingRequestCount => Ledger?.Count ?? 0;
+
+    /// <summary>
+    /// Backend operations still running for requests, including those whose request a close already
+    /// completed (a late result is then discarded). Zero means no late result can still come.
+    /// </summary>
+    public int RunningOperations => Volatile.Read(ref _runningOperations);
 
     /// <summary>The devices and their state, for monitors and traces.</summary>
     public IReadOnlyList<LineEntry> LineEntries
@@ -351,6 +358,20 @@ public sealed partial class ProviderSession
         }, succeeded_NeedsLock);
 
     private async Task RunAsync<T>(PendingRequest request, bool phone, Func<CancellationToken, ValueTask<T>> operation,
+        Action<T>? succeeded_NeedsLock, CallRecord[] created, Action<T>? orphaned)
+    {
+        Interlocked.Increment(ref _runningOperations);
+        try
+        {
+            await RunCoreAsync(request, phone, operation, succeeded_NeedsLock, created, orphaned).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _runningOperations);
+        }
+    }
+
+    private async Task RunCoreAsync<T>(PendingRequest request, bool phone, Func<CancellationToken, ValueTask<T>> operation,
         Action<T>? succeeded_NeedsLock, CallRecord[] created, Action<T>? orphaned)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource([.. request.Owners.Select(o => o.Closing)]);
