@@ -36,10 +36,42 @@ internal abstract class ClientConnection : IAsyncDisposable
     /// <summary>Serves the client until it disconnects, breaks the framing, or the host closes it.</summary>
     public abstract Task RunAsync();
 
-    /// <summary>Lets what is queued reach the client (bounded), then closes the connection.</summary>
-    public abstract Task DrainAndCloseAsync(TimeSpan timeout);
+    /// <summary>Cancelled when the connection ends: what runs for it stops.</summary>
+    protected CancellationTokenSource Closing { get; } = new();
 
-    public abstract ValueTask DisposeAsync();
+    /// <summary>What the connection still has to send (all of it for a monitor, the pushes for the provider).</summary>
+    protected abstract ConnectionOutput Output { get; }
+
+    /// <summary>Lets what is queued reach the client (bounded), then closes the connection.</summary>
+    public virtual async Task DrainAndCloseAsync(TimeSpan timeout)
+    {
+        await Output.CompleteAsync(timeout).ConfigureAwait(false);
+        Abort();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Abort();
+        Socket.Dispose();
+        Closing.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Ends the connection: cancels what runs for it, drops what it had still to send, and shuts the socket down, which ends a read blocked on it.</summary>
+    protected void Abort()
+    {
+        try
+        {
+            Closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // disposed already
+        }
+
+        Output.Abandon();
+        Shutdown();
+    }
 
     /// <summary>Queues the answer to a frame of this client's (in order with the other replies).</summary>
     protected abstract void Reply(byte[] frame);
@@ -110,7 +142,7 @@ internal abstract class ClientConnection : IAsyncDisposable
     }
 
     /// <summary>Shuts the socket down both ways, which ends a read blocked on it; a client that left first is no news.</summary>
-    protected void Shutdown()
+    private void Shutdown()
     {
         try
         {

@@ -15,7 +15,6 @@ internal sealed class MonitorConnection : ClientConnection
 {
     private const int InitialBuffer = 1024; // a monitor's requests are a header each; a larger frame grows the buffer for itself
     private readonly ConnectionOutput _output;
-    private readonly CancellationTokenSource _closing = new();
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -25,13 +24,15 @@ internal sealed class MonitorConnection : ClientConnection
         : base(socket, id, ClientRole.Monitor, context)
     {
         _output = new ConnectionOutput(context.Options.OutputLimitBytes,
-            frame => Socket.SendAsync(frame, SocketFlags.None, _closing.Token) is var sending && sending.IsCompletedSuccessfully ? ValueTask.CompletedTask : Sent(sending),
+            frame => Socket.SendAsync(frame, SocketFlags.None, Closing.Token) is var sending && sending.IsCompletedSuccessfully ? ValueTask.CompletedTask : Sent(sending),
             e => Logger.LogDebug("Client {Id}: write failed: {Reason}", Id, e.Message));
         _buffer = new byte[Math.Max(InitialBuffer, received.Length)];
         received.CopyTo(_buffer);
         _end = received.Length;
         Reply(helloReply);
     }
+
+    protected override ConnectionOutput Output => _output;
 
     private static async ValueTask Sent(ValueTask<int> sending) => await sending.ConfigureAwait(false);
 
@@ -51,9 +52,9 @@ internal sealed class MonitorConnection : ClientConnection
         try
         {
             var close = Serve();
-            while (!close && !_closing.IsCancellationRequested)
+            while (!close && !Closing.IsCancellationRequested)
             {
-                var received = await Socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                var received = await Socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, Closing.Token).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break;
@@ -132,34 +133,5 @@ internal sealed class MonitorConnection : ClientConnection
         }
 
         return true;
-    }
-
-    public override async Task DrainAndCloseAsync(TimeSpan timeout)
-    {
-        await _output.CompleteAsync(timeout).ConfigureAwait(false);
-        Abort();
-    }
-
-    private void Abort()
-    {
-        try
-        {
-            _closing.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // disposed already
-        }
-
-        _output.Abandon();
-        Shutdown();
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        Abort();
-        Socket.Dispose();
-        _closing.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

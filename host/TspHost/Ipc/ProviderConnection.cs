@@ -19,7 +19,6 @@ internal sealed class ProviderConnection : ClientConnection
 {
     private readonly TspiRequestHandler _handler;
     private readonly ConnectionOutput _pushes;
-    private readonly CancellationTokenSource _closing = new();
     private readonly Lock _writeLock = new();
     private readonly ArrayBufferWriter<byte> _replies = new(4096); // replies ready while one read is processed: sent in one write
     private readonly long _pollTicks;
@@ -44,6 +43,8 @@ internal sealed class ProviderConnection : ClientConnection
         _end = received.Length;
         Reply(helloReply);
     }
+
+    protected override ConnectionOutput Output => _pushes;
 
     public override void Send(byte[] frame)
     {
@@ -102,7 +103,7 @@ internal sealed class ProviderConnection : ClientConnection
         // The Hello's reply, and whatever the client sent right behind its Hello.
         var close = Serve();
         FlushReplies();
-        while (!close && !_closing.IsCancellationRequested)
+        while (!close && !Closing.IsCancellationRequested)
         {
             int received;
             try
@@ -182,36 +183,10 @@ internal sealed class ProviderConnection : ClientConnection
         return -1;
     }
 
-    public override async Task DrainAndCloseAsync(TimeSpan timeout)
+    public override Task DrainAndCloseAsync(TimeSpan timeout)
     {
         _ended = true;
-        await _pushes.CompleteAsync(timeout);
-        Abort();
-    }
-
-    /// <summary>Ends the connection: the reader blocked in <c>recv</c> by shutting the socket down.</summary>
-    private void Abort()
-    {
-        try
-        {
-            _closing.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // disposed already
-        }
-
-        _pushes.Abandon();
-        Shutdown();
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        _pushes.Abandon();
-        _closing.Cancel();
-        Socket.Dispose();
-        _closing.Dispose();
-        return ValueTask.CompletedTask;
+        return base.DrainAndCloseAsync(timeout);
     }
 
     protected override bool OnFrame(Frame frame)
