@@ -71,7 +71,10 @@ public static class FuzzTargets
             foreach (var numeric in new[] { false, true })
             {
                 var result = AtResultParser.Parse(line, numeric);
-                _ = AtResultParser.Classify(result, commandInFlight: numeric);
+                foreach (var inFlight in new AtCommandKind?[] { null, AtCommandKind.Basic, AtCommandKind.Call })
+                {
+                    _ = AtResultParser.Classify(result, inFlight);
+                }
             }
         }
     }

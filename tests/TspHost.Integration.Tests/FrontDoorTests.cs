@@ -24,7 +24,7 @@ public sealed class FrontDoorTests
         {
             ["Ipc:MaxClients"] = $"{Cap}",
             ["Ipc:HandshakeTimeoutMilliseconds"] = "2000",
-        });
+        }));
         using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
         using var monitor = host.Connect(ClientRole.Monitor);
         var threadsBefore = await SettledThreadsAsync(host);
