@@ -23,7 +23,7 @@ public sealed class FrontDoorTests
         await using var host = await HostProcess.StartAsync(environment: HostSettings(new Dictionary<string, string>
         {
             ["Ipc:MaxClients"] = $"{Cap}",
-            ["Ipc:HandshakeTimeoutMilliseconds"] = "2000",
+            ["Ipc:HandshakeTimeoutMilliseconds"] = "4000",
         }));
         using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
         using var monitor = host.Connect(ClientRole.Monitor);
@@ -47,7 +47,7 @@ public sealed class FrontDoorTests
             // Those let in but silent are cut at the handshake deadline, with the reason.
             var cut = FirstError(flood[0], TimeSpan.FromSeconds(20));
             Assert.Equal(ProtocolErrorCode.BadHandshake, cut?.Code);
-            Assert.Contains("No Hello came within 2000 ms", cut!.Message, StringComparison.Ordinal);
+            Assert.Contains("No Hello came within 4000 ms", cut!.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -59,7 +59,7 @@ public sealed class FrontDoorTests
         {
         }
 
-        await Eventually.WaitAsync(() => Threads(host) <= threadsBefore + 2, () => $"the host's threads ({Threads(host)}) to return to {threadsBefore}", TimeSpan.FromSeconds(30));
+        await Eventually.WaitAsync(() => Threads(host) <= threadsBefore + 2, () => $"the host's threads ({Threads(host)}) to return to {threadsBefore}", TimeSpan.FromSeconds(60)); // the pool retires idle threads after 20 s
         Assert.False(host.HasExited);
         var refusals = Lines(host.Output, "TooManyConnections");
         Assert.True(refusals <= 5, $"{refusals} lines of log for {2 * Cap} refused connections: the warnings are not rate-limited\n{host.Output}");
@@ -69,7 +69,11 @@ public sealed class FrontDoorTests
     [Fact]
     public async Task FloodBeyondTheDescriptorLimit_PausesAcceptingOnce_NoSpin_AndAcceptsAgainWhenDescriptorsFree()
     {
-        await using var host = await HostProcess.StartAsync(environment: HostSettings(new Dictionary<string, string> { ["Ipc:MaxClients"] = "100000" }));
+        await using var host = await HostProcess.StartAsync(environment: HostSettings(new Dictionary<string, string>
+        {
+            ["Ipc:MaxClients"] = "100000",
+            ["Ipc:HandshakeTimeoutMilliseconds"] = "120000", // the flood's connections hold their descriptors for the whole test
+        }));
         using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
         var limit = OpenDescriptors(host) + 40; // room for 40 more descriptors, then EMFILE
         await RunAsync("prlimit", "--pid", $"{host.ProcessId}", $"--nofile={limit}:{limit}");
@@ -141,7 +145,7 @@ public sealed class FrontDoorTests
             await FloodOfMonitorsAsync(host, 1000);
         }
 
-        await Eventually.WaitAsync(() => Threads(host) <= threads + 2, () => $"the host's threads ({Threads(host)}) to return to {threads}", TimeSpan.FromSeconds(30));
+        await Eventually.WaitAsync(() => Threads(host) <= threads + 2, () => $"the host's threads ({Threads(host)}) to return to {threads}", TimeSpan.FromSeconds(60)); // the pool retires idle threads after 20 s
         var grown = RssKilobytes(host) - baseline;
         TestContext.Current.TestOutputHelper?.WriteLine($"RSS {baseline} KiB after the first flood, {baseline + grown} KiB after three more; threads {threads}, then {Threads(host)}");
 
@@ -175,7 +179,17 @@ public sealed class FrontDoorTests
             TestContext.Current.TestOutputHelper?.WriteLine($"the provider's work: {alone.TotalMilliseconds:0} ms alone, {watched.TotalMilliseconds:0} ms with 200 monitors that never read");
             Assert.True(watched < 5 * alone + TimeSpan.FromSeconds(3),
                 $"with 200 monitors that never read, the provider's work took {watched.TotalMilliseconds:0} ms against {alone.TotalMilliseconds:0} ms without");
-            await Eventually.WaitAsync(() => Lines(host.Output, "fell more than 16 KiB behind") == 200, () => $"every monitor to be disconnected, once each: {Lines(host.Output, "fell more than 16 KiB behind")} so far", TimeSpan.FromSeconds(60));
+            // More traffic until every monitor's queue overflows (how much that takes depends on how the kernel buffers it): each is disconnected, once.
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (Lines(host.Output, "fell more than 16 KiB behind") < 200 && DateTime.UtcNow < until)
+            {
+                for (var j = 0; j < 200; j++)
+                {
+                    Assert.Equal(0, provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0).U32(V2_0).U32(V3_1)).Reader().I32());
+                }
+            }
+
+            Assert.Equal(200, Lines(host.Output, "fell more than 16 KiB behind"));
         }
         finally
         {
