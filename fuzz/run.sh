@@ -43,10 +43,29 @@ for target in "${targets[@]}"; do
     mkdir -p "$findings"
     # The target is a managed program, not a binary afl instrumented (SharpFuzz reports coverage itself);
     # the machine is shared, so no CPU binding and no CPU-governor or core-pattern checks.
-    AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-        AFL_FORKSRV_INIT_TMOUT=60000 AFL_AUTORESUME=1 \
-        afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -V "$seconds" -t 5000 -m none -- "$dotnet" "$out/bin/TspHost.Fuzz.dll" "$target" \
-        >"$findings/afl.log" 2>&1 || { echo "fuzz: $target: afl-fuzz failed:" >&2; tail -20 "$findings/afl.log" >&2; status=1; continue; }
+    # On a machine that is very busy, afl-fuzz's first dry run of the managed target often finds no
+    # coverage ("No instrumentation detected") where a later start does: such a start is tried again,
+    # up to six times. (Running the target before SharpFuzz's fork server is up is no way around it:
+    # the instrumented code then has no coverage map to write to.)
+    started=0
+    for attempt in 1 2 3 4 5 6; do
+        rm -rf "$findings/default"
+        if AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+            AFL_FORKSRV_INIT_TMOUT=60000 \
+            afl-fuzz -i "fuzz/corpus/$target" -o "$findings" -V "$seconds" -t 5000 -m none -- "$dotnet" "$out/bin/TspHost.Fuzz.dll" "$target" \
+            >"$findings/afl.log" 2>&1; then
+            started=1
+            break
+        fi
+        grep -q "No instrumentation detected" "$findings/afl.log" || break
+        echo "fuzz: $target: afl-fuzz found no coverage on its first run (attempt $attempt); starting it again" >&2
+    done
+    if ((started == 0)); then
+        echo "fuzz: $target: afl-fuzz failed:" >&2
+        grep -a -E "PROGRAM ABORT|Location|\[-\]" "$findings/afl.log" >&2 || tail -20 "$findings/afl.log" >&2
+        status=1
+        continue
+    fi
     stats="$findings/default/fuzzer_stats"
     execs=$(sed -n 's/^execs_done *: *//p' "$stats")
     paths=$(sed -n 's/^corpus_count *: *//p' "$stats")
