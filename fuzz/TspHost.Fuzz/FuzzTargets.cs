@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using TspHost.Plugins.SerialModem.Parsing;
 using TspHost.Plugins.UsbHandset.Hid;
@@ -114,27 +115,44 @@ public static class FuzzTargets
         }
     }
 
+    /// <summary>Walks a checked payload field by field as its schema lays it out, decoding every string: a valid frame must be readable to its end.</summary>
     private static void ReadAllFields(Frame frame)
     {
+        if (frame.IsError)
+        {
+            _ = ProtocolError.Read(frame);
+            return;
+        }
+
         var fields = FrameSchema.For(frame.Type, frame.Header.Flags) ?? throw new InvalidOperationException($"A valid {frame.Type} frame has no schema.");
-        var reader = frame.Reader();
+        var payload = frame.Payload.Span;
+        var offset = 0;
         foreach (var field in fields)
         {
             switch (field.Kind)
             {
-                case FieldKind.U32:
-                    reader.U32();
-                    break;
-                case FieldKind.I32:
-                    reader.I32();
-                    break;
                 case FieldKind.U64:
-                    reader.U64();
+                    offset += 8;
+                    break;
+                case FieldKind.String:
+                    var count = BinaryPrimitives.ReadUInt32LittleEndian(payload[offset..]);
+                    offset += 4;
+                    if (count != WireString.Null)
+                    {
+                        _ = Encoding.Unicode.GetString(payload.Slice(offset, (int)count * 2));
+                        offset += (int)count * 2;
+                    }
+
                     break;
                 default:
-                    reader.String();
+                    offset += 4;
                     break;
             }
+        }
+
+        if (offset != payload.Length)
+        {
+            throw new InvalidOperationException($"A valid {frame.Type} frame has {payload.Length - offset} bytes its schema does not account for.");
         }
     }
 }

@@ -1,11 +1,12 @@
 using System.Text;
-using TspHost.Protocol;
 
 namespace TspHost.Fuzz;
 
 /// <summary>
-/// The seed corpora committed in <c>fuzz/corpus/&lt;target&gt;/</c>, written by <c>TspHost.Fuzz --write-seeds DIR</c>:
-/// well-formed inputs of every shape each parser knows, for afl-fuzz to start mutating from.
+/// The text and descriptor seed corpora committed in <c>fuzz/corpus/&lt;target&gt;/</c>, written by
+/// <c>TspHost.Fuzz --write-seeds DIR</c>: well-formed inputs of every shape each parser knows, for
+/// afl-fuzz to start mutating from. The frame seeds (<c>fuzz/corpus/frame/</c>) are committed frames
+/// of the wire format, which is fixed (<c>WireFormatV1.txt</c>).
 /// </summary>
 public static class Seeds
 {
@@ -25,24 +26,6 @@ public static class Seeds
 
     private static IEnumerable<(string Target, (string Name, byte[] Bytes)[] Seeds)> All()
     {
-        var hello = Handshake.Hello(1, 7, ClientRole.Provider);
-        var makeCall = new FrameWriter(FrameType.LineMakeCall, FrameFlags.None, 2).U32(5).Handle(1).Handle(2).String("5550100").U32(0).ToArray();
-        yield return ("frame",
-        [
-            ("hello", hello),
-            ("hello-then-request", [.. hello, .. makeCall]),
-            ("line-make-call", makeCall),
-            ("provider-config", new FrameWriter(FrameType.ProviderConfig, FrameFlags.None, 3).U32(1).String("Simulated").String("Lines=3;RingInterval=100").ToArray()),
-            ("null-string", new FrameWriter(FrameType.LineDial, FrameFlags.None, 4).U32(6).Handle(9).String(null).U32(1).ToArray()),
-            ("dev-caps-reply", new FrameWriter(FrameType.LineGetDevCaps, FrameFlags.Reply, 5).I32(0).String("tsphost").String("sim").U32(1).U32(2).String("line 1")
-                .U32(1).U32(4).U32(0x10).U32(0).U32(0x3F).U32(0).U32(0).ToArray()),
-            ("error-reply", new ProtocolError(ProtocolErrorCode.BadFieldLength, (ushort)FrameType.LineMakeCall, "destAddress", "too long").ToFrame(6)),
-            ("new-call-push-and-reply", [.. new FrameWriter(FrameType.LineNewCall, FrameFlags.Push, 7).Handle(1).Handle(2).ToArray(),
-                .. new FrameWriter(FrameType.LineNewCall, FrameFlags.Reply, 7).Handle(3).ToArray()]),
-            ("line-event", new FrameWriter(FrameType.LineEvent, FrameFlags.Push, 8).Handle(1).Handle(2).U32(2).U64(4).U64(0).U64(0).ToArray()),
-            ("monitor-snapshot", new FrameWriter(FrameType.MonitorSnapshot, FrameFlags.None, 9).ToArray()),
-            ("truncated", makeCall[..20]),
-        ]);
         yield return ("at-result",
         [
             ("results", Text("OK\r\nCONNECT 33600\r\nRING\r\nNO CARRIER\r\nERROR\r\nBUSY\r\nNO DIALTONE\r\nNO ANSWER\r\n")),

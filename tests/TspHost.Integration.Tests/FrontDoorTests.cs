@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 using TspHost.Testing;
 
 namespace TspHost.Integration.Tests;
@@ -41,8 +42,8 @@ public sealed class FrontDoorTests
             Assert.Contains("Ipc:MaxClients", refused[0]!.Message, StringComparison.Ordinal);
 
             // Throughout: the provider's requests and the monitor's are served.
-            Assert.Equal(0, provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0xFFFFFFFF).U32(V2_0).U32(V3_1)).Reader().I32());
-            Assert.Equal((uint)Core.Lifecycle.ProviderStatus.NotInstalled, monitor.Call(new FrameWriter(FrameType.MonitorSnapshot, FrameFlags.None, 7).ToArray()).Reader().U32());
+            Assert.Equal(0, Negotiate(provider, 0xFFFFFFFF));
+            Assert.Equal((uint)Core.Lifecycle.ProviderStatus.NotInstalled, monitor.Request<MonitorSnapshotRequest, MonitorSnapshotReply>(new MonitorSnapshotRequest(), 7).Status);
 
             // Those let in but silent are cut at the handshake deadline, with the reason.
             var cut = FirstError(flood[0], TimeSpan.FromSeconds(20));
@@ -103,7 +104,7 @@ public sealed class FrontDoorTests
             TestContext.Current.TestOutputHelper?.WriteLine($"{cpuUsed} ticks of CPU in 2 s at the descriptor limit (limit {limit} descriptors)");
             Assert.True(cpuUsed < 100, $"the host used {cpuUsed} ticks of CPU in 2 s at the descriptor limit: its accept loop spins");
             Assert.Equal(1, Lines(host.Output, "Cannot accept connections"));
-            Assert.Equal(0, provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0xFFFFFFFF).U32(V2_0).U32(V3_1)).Reader().I32());
+            Assert.Equal(0, Negotiate(provider, 0xFFFFFFFF));
         }
         finally
         {
@@ -152,7 +153,7 @@ public sealed class FrontDoorTests
         // The margin: 16 MB for three floods of 1000 monitors (a connection used to cost a thread and 128 KiB of buffer).
         Assert.True(grown < 16 * 1024, $"the host's memory grew by {grown} KiB over three floods of 1000 monitors (from {baseline} KiB)");
         using var provider = new ProviderClient(host.Connect(ClientRole.Provider));
-        Assert.Equal(0, provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0xFFFFFFFF).U32(V2_0).U32(V3_1)).Reader().I32());
+        Assert.Equal(0, Negotiate(provider, 0xFFFFFFFF));
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public sealed class FrontDoorTests
             for (var i = 0; i < 200; i++)
             {
                 var monitor = host.Connect(ClientRole.Monitor);
-                monitor.Call(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.None, 2).ToArray());
+                monitor.Request<MonitorSubscribeRequest, ResultReply>(new MonitorSubscribeRequest(), 2);
                 monitors.Add(monitor); // and never read from again
             }
 
@@ -185,7 +186,7 @@ public sealed class FrontDoorTests
             {
                 for (var j = 0; j < 200; j++)
                 {
-                    Assert.Equal(0, provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0).U32(V2_0).U32(V3_1)).Reader().I32());
+                    Assert.Equal(0, Negotiate(provider, 0));
                 }
             }
 
@@ -196,7 +197,7 @@ public sealed class FrontDoorTests
             monitors.ForEach(m => m.Dispose());
         }
 
-        Assert.Equal(0, provider.Call(FrameType.LineClose, w => w.Handle(hdLine)).Reader().I32());
+        Assert.Equal(0, provider.Call<LineCloseRequest, ResultReply>(new() { HdLine = hdLine }).Result);
     }
 
     /// <summary>
@@ -209,21 +210,24 @@ public sealed class FrontDoorTests
         for (var i = 0u; i < 10; i++)
         {
             var id = firstRequest + (2 * i);
-            var make = provider.Call(FrameType.LineMakeCall, w => w.U32(id).Handle(hdLine).Handle((nint)(0x900 + id)).String("5550100").U32(0)).Reader();
-            Assert.Equal((int)id, make.I32());
-            var hdCall = make.Handle();
+            var make = DaemonTests.MakeCall(provider, id, hdLine, (nint)(0x900 + id), "5550100");
+            Assert.Equal((int)id, make.Result);
+            var hdCall = make.HdCall;
             Assert.Equal(0, await provider.CompletionAsync((int)id));
-            Assert.Equal((int)id + 1, provider.Call(FrameType.LineDrop, w => w.U32(id + 1).Handle(hdCall)).Reader().I32());
+            Assert.Equal((int)id + 1, provider.Call<LineDropRequest, ResultReply>(new() { RequestId = id + 1, HdCall = hdCall }).Result);
             Assert.Equal(0, await provider.CompletionAsync((int)id + 1));
-            Assert.Equal(0, provider.Call(FrameType.LineCloseCall, w => w.Handle(hdCall)).Reader().I32());
+            Assert.Equal(0, provider.Call<LineCloseCallRequest, ResultReply>(new() { HdCall = hdCall }).Result);
             for (var j = 0; j < 100; j++)
             {
-                Assert.Equal(0, provider.Call(FrameType.LineNegotiateTspiVersion, w => w.U32(0).U32(V2_0).U32(V3_1)).Reader().I32());
+                Assert.Equal(0, Negotiate(provider, 0));
             }
         }
 
         return clock.Elapsed;
     }
+
+    private static int Negotiate(ProviderClient provider, uint deviceId) =>
+        provider.Call<LineNegotiateTspiVersionRequest, TspiVersionReply>(new() { DeviceId = deviceId, LowVersion = V2_0, HighVersion = V3_1 }).Result;
 
     private static async Task FloodOfMonitorsAsync(HostProcess host, int count)
     {
@@ -233,7 +237,7 @@ public sealed class FrontDoorTests
             for (var i = 0; i < count; i++)
             {
                 var monitor = host.Connect(ClientRole.Monitor);
-                monitor.Call(new FrameWriter(FrameType.MonitorSubscribe, FrameFlags.None, 2).ToArray());
+                monitor.Request<MonitorSubscribeRequest, ResultReply>(new MonitorSubscribeRequest(), 2);
                 monitors.Add(monitor);
             }
         }

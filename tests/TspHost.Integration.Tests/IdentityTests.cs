@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TspHost.Protocol;
+using TspHost.Protocol.Messages;
 
 namespace TspHost.Integration.Tests;
 
@@ -107,7 +108,7 @@ public sealed class IdentityTests
         Assert.True(File.Exists(host.SocketPath));
         Assert.Equal(identity, File.GetLastWriteTimeUtc(host.SocketPath));
         using var monitor = host.Connect(ClientRole.Monitor);
-        Assert.Equal((uint)Core.Lifecycle.ProviderStatus.NotInstalled, monitor.Call(new FrameWriter(FrameType.MonitorSnapshot, FrameFlags.None, 2).ToArray()).Reader().U32());
+        Assert.Equal((uint)Core.Lifecycle.ProviderStatus.NotInstalled, monitor.Request<MonitorSnapshotRequest, MonitorSnapshotReply>(new MonitorSnapshotRequest(), 2).Status);
         Assert.False(host.HasExited);
     }
 
