@@ -49,8 +49,9 @@ command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET SDK (dotnet) is n
 # structure layouts and TSPI signatures against tapi.h and tspi.h (TapiLayoutTests). The UsbHandset
 # device tests fake a handset with umockdev (sysfs and /dev through LD_PRELOAD) and drive the
 # libusb transport against it. strace records the order of the daemon's system calls for the
-# systemd notify test (listen before READY=1).
+# systemd notify test (listen before READY=1). afl++ drives the coverage-guided fuzzing of the parsers (fuzz/run.sh).
 require_packages \
+    afl-fuzz=afl++ \
     gcc=gcc \
     strace=strace \
     x86_64-w64-mingw32-gcc=gcc-mingw-w64-x86-64 \
@@ -84,6 +85,10 @@ for project in "${projects[@]}"; do
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" \
         --blame-hang-timeout 5m "$@" || status=$?
 done
+
+# A short, time-boxed fuzzing run of every parser target (FUZZ_SECONDS each; fuzz/README.md has the long run).
+say "Fuzzing the parsers (${FUZZ_SECONDS:-10} s a target)"
+CONFIGURATION=$configuration fuzz/run.sh "${FUZZ_SECONDS:-10}" || status=1
 
 # One line a test project, then the total, read from the TRX files the runs wrote.
 passed=0 failed=0 skipped=0

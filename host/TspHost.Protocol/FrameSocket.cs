@@ -17,14 +17,19 @@ public sealed class FrameSocket : IDisposable
     /// <summary>Wraps <paramref name="socket"/>, which this object then owns.</summary>
     public FrameSocket(Socket socket) => _socket = socket;
 
-    /// <summary>Connects to the Unix domain socket at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Connects to the host's Unix domain socket at <paramref name="path"/> and checks, before
+    /// anything is sent, that the host runs as this process's user (<see cref="PeerCredentials.VerifyHost"/>).
+    /// </summary>
     /// <exception cref="SocketException">Nobody listens there.</exception>
+    /// <exception cref="PeerIdentityException">Another user's process listens there.</exception>
     public static FrameSocket Connect(string path, TimeSpan? receiveTimeout = null)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             socket.Connect(new UnixDomainSocketEndPoint(path));
+            PeerCredentials.VerifyHost(socket, path);
             socket.ReceiveTimeout = (int)(receiveTimeout ?? TimeSpan.Zero).TotalMilliseconds;
             return new FrameSocket(socket);
         }
@@ -106,7 +111,8 @@ public sealed class FrameSocket : IDisposable
         while (true)
         {
             var frame = Receive() ?? throw new ProtocolException(new ProtocolError(ProtocolErrorCode.Truncated, (ushort)sent.Type, "", "The host closed the connection before replying."));
-            if (frame.IsReply && frame.Sequence == sent.Sequence)
+            // An error reply with sequence 0 refuses the connection as a whole (sent before the host read anything).
+            if (frame.IsReply && (frame.Sequence == sent.Sequence || (frame.IsError && frame.Sequence == 0)))
             {
                 return frame.IsError ? throw new ProtocolException(ProtocolError.Read(frame)) : frame;
             }

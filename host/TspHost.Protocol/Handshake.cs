@@ -25,9 +25,47 @@ public static class Handshake
     public static byte[] Hello(uint sequence, uint permanentProviderId, ClientRole role) =>
         MessageCodec.Encode(new HelloRequest { Magic = Magic, Version = Version, PermanentProviderId = permanentProviderId, Role = (uint)role }, sequence);
 
-    /// <summary>Reads a hello; an error when its magic, version or role is wrong.</summary>
+    /// <summary>The length of a Hello frame, header included.</summary>
+    public const int HelloLength = FrameHeader.Size + 16;
+
+    /// <summary>
+    /// Checks the header of a connection's first frame before its payload is read: it must be a Hello
+    /// request (no reply, error or push flag) of <see cref="HelloLength"/> bytes. Null when it is.
+    /// </summary>
+    public static ProtocolError? CheckFirstHeader(in FrameHeader header)
+    {
+        var type = (ushort)header.Type;
+        if (FrameCodec.CheckLength(header) is { } length)
+        {
+            return length;
+        }
+
+        if (header.Type != FrameType.Hello)
+        {
+            return new ProtocolError(ProtocolErrorCode.BadHandshake, type, "type", $"The first frame must be Hello, not {ProtocolError.TypeName(type)}.");
+        }
+
+        if (header.Flags != FrameFlags.None)
+        {
+            return new ProtocolError(ProtocolErrorCode.BadHandshake, type, "flags",
+                $"The first frame must be a Hello request; its flags 0x{(ushort)header.Flags:X4} make it a {(header.Flags.HasFlag(FrameFlags.Reply) ? "reply" : "push")}.");
+        }
+
+        return header.Length == HelloLength
+            ? null
+            : new ProtocolError(ProtocolErrorCode.BadHandshake, type, "length", $"A Hello is {HelloLength} bytes long, not {header.Length}.");
+    }
+
+    /// <summary>Reads a hello; an error when it is not a Hello request, or its magic, version or role is wrong.</summary>
     public static ProtocolError? Read(Frame hello, out uint permanentProviderId, out ClientRole role)
     {
+        permanentProviderId = 0;
+        role = 0;
+        if (CheckFirstHeader(hello.Header) is { } bad)
+        {
+            return bad;
+        }
+
         var request = hello.Read<HelloRequest>();
         permanentProviderId = request.PermanentProviderId;
         role = (ClientRole)request.Role;

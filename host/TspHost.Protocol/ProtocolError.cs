@@ -43,6 +43,12 @@ public enum ProtocolErrorCode : uint
 
     /// <summary>The host failed while serving a valid request; the message says how.</summary>
     HostFailure = 13,
+
+    /// <summary>
+    /// The host serves as many connections (or monitors) as it is configured to; this one is closed.
+    /// Sent with sequence 0 when the host refuses a connection before reading anything from it.
+    /// </summary>
+    TooManyConnections = 14,
 }
 
 /// <summary>A refused frame: what was wrong, with which frame type and which field.</summary>
@@ -54,7 +60,7 @@ public sealed record ProtocolError(ProtocolErrorCode Code, ushort FrameType, str
 {
     /// <summary>True when the stream cannot be trusted after this error, so the connection must close.</summary>
     public bool IsFatal => Code is ProtocolErrorCode.Oversized or ProtocolErrorCode.BadFrameLength or ProtocolErrorCode.BadHandshake
-        or ProtocolErrorCode.VersionMismatch or ProtocolErrorCode.ProviderBusy;
+        or ProtocolErrorCode.VersionMismatch or ProtocolErrorCode.ProviderBusy or ProtocolErrorCode.TooManyConnections;
 
     /// <summary>Builds the error reply to the frame with <paramref name="sequence"/>.</summary>
     public byte[] ToFrame(uint sequence) => MessageCodec.Encode(

@@ -73,6 +73,23 @@ public static unsafe partial class SocketIO
         }
     }
 
+    /// <summary>
+    /// Sends what the socket's buffer takes of <paramref name="data"/> without blocking: the byte
+    /// count, or -1 when the buffer is full.
+    /// </summary>
+    public static int TrySend(Socket socket, ReadOnlySpan<byte> data)
+    {
+        if (!s_direct)
+        {
+            return socket.Poll(0, SelectMode.SelectWrite) ? socket.Send(data, SocketFlags.None) : -1;
+        }
+
+        fixed (byte* bytes = data)
+        {
+            return (int)Call(socket, bytes, data.Length, sending: true, NoSignal | DontWait);
+        }
+    }
+
     /// <summary>One send or recv, again when a signal interrupts it; -1 for a would-block with <see cref="DontWait"/>.</summary>
     private static nint Call(Socket socket, byte* bytes, int length, bool sending, int flags)
     {

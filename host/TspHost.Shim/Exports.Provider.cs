@@ -64,8 +64,10 @@ internal static unsafe partial class Exports
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerShutdown")]
     public static int ProviderShutdown(uint dwTSPIVersion, uint dwPermanentProviderID) => Guard(0, () =>
-        // Always succeeds: without a host there is no session left to end.
-        Result(new ProviderShutdownRequest { TspiVersion = dwTSPIVersion, PermanentProviderId = dwPermanentProviderID }, 0, deliverEarlierPushes: true));
+        // Always succeeds: without a host there is no session left to end. With one, the answer is
+        // awaited past the usual reply timeout: TAPI must not hear the session ended before it has.
+        HostLink.Call(new ProviderShutdownRequest { TspiVersion = dwTSPIVersion, PermanentProviderId = dwPermanentProviderID }, out ResultReply reply,
+            deliverEarlierPushes: true, replyTimeout: HostLink.ShutdownReplyTimeout) ? reply.Result : 0);
 
     [UnmanagedCallersOnly(EntryPoint = "TSPI_providerInstall")]
     public static int ProviderInstall(nint hwndOwner, uint dwPermanentProviderID) => Guard(LineErrNoDriver, () =>

@@ -22,6 +22,13 @@ internal static unsafe class HostLink
     public const uint PermanentProviderIdUnknown = 0;
     private const int StackFrameBytes = 512; // a request up to this size is built on the caller's stack: no allocation
     private static readonly TimeSpan s_replyTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long providerShutdown waits for the host's answer: the host answers within its own
+    /// shutdown deadline (20 s by default), so this only bounds a host that hangs. Until the answer
+    /// comes TAPI is not told the session ended.
+    /// </summary>
+    public static readonly TimeSpan ShutdownReplyTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan s_callbackTimeout = TimeSpan.FromSeconds(5); // a TAPI callback that blocks must not block a close for ever
     private static readonly TimeSpan s_reconnectInterval = TimeSpan.FromMilliseconds(100);
     private static readonly object s_gate = new();
@@ -66,7 +73,7 @@ internal static unsafe class HostLink
     /// it closes, come before TAPI's close returns, never after.
     /// </summary>
     /// <exception cref="FrameTooLargeException">A field (a string TAPI passed) is too long for a frame; nothing was sent.</exception>
-    public static bool Call<TRequest, TReply>(in TRequest request, out TReply reply, bool deliverEarlierPushes = false)
+    public static bool Call<TRequest, TReply>(in TRequest request, out TReply reply, bool deliverEarlierPushes = false, TimeSpan? replyTimeout = null)
         where TRequest : struct, IRequest<TRequest, TReply> where TReply : struct, IPayload<TReply>
     {
         reply = default;
@@ -81,7 +88,7 @@ internal static unsafe class HostLink
         var length = MessageCodec.FrameLength(in request, TRequest.Type); // throws for a field too long for a frame: before anything is held
         Span<byte> frame = length <= StackFrameBytes ? stackalloc byte[StackFrameBytes] : new byte[length];
         MessageCodec.Write(in request, TRequest.Type, TRequest.Flags, sequence, frame);
-        if (Exchange(link, TRequest.Type, sequence, frame[..length], deliverEarlierPushes) is not { } answer)
+        if (Exchange(link, TRequest.Type, sequence, frame[..length], deliverEarlierPushes, replyTimeout ?? s_replyTimeout) is not { } answer)
         {
             return false;
         }
@@ -91,7 +98,7 @@ internal static unsafe class HostLink
     }
 
     /// <summary>Sends one request frame and waits for the reply with its sequence number; null when none comes, or it is an error reply.</summary>
-    private static Frame? Exchange(Link link, FrameType type, uint sequence, ReadOnlySpan<byte> request, bool deliverEarlierPushes)
+    private static Frame? Exchange(Link link, FrameType type, uint sequence, ReadOnlySpan<byte> request, bool deliverEarlierPushes, TimeSpan timeout)
     {
         var waiter = new Waiter();
         s_waiters[sequence] = waiter;
@@ -122,7 +129,7 @@ internal static unsafe class HostLink
                 return null;
             }
 
-            reply = leading ? link.Lead(waiter) : waiter.Wait(s_replyTimeout);
+            reply = leading ? link.Lead(waiter, timeout) : waiter.Wait(timeout);
         }
         finally
         {
@@ -414,11 +421,11 @@ internal static unsafe class HostLink
         public bool TryBeginLead() => _epoll is not null && Monitor.TryEnter(_readLock);
 
         /// <summary>As the reader (after <see cref="TryBeginLead"/>): reads until <paramref name="waiter"/> has its reply, then hands reading back.</summary>
-        public Frame? Lead(Waiter waiter)
+        public Frame? Lead(Waiter waiter, TimeSpan timeout)
         {
             try
             {
-                var deadline = Environment.TickCount64 + (long)s_replyTimeout.TotalMilliseconds;
+                var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
                 while (!waiter.IsSet)
                 {
                     if (Environment.TickCount64 > deadline)

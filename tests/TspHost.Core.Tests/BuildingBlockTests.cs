@@ -85,6 +85,55 @@ public sealed class ProviderStateStoreTests : IDisposable
         Assert.Contains("line 3", error.Message);
     }
 
+    [Fact, System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Save_CreatesTheDirectoryOwnerOnly_AndEveryFileOwnerOnly()
+    {
+        var store = new FileProviderStateStore(Path.Combine(_directory, "nested", "provider-state.json"));
+
+        store.Save(ProviderState.NotInstalled with { Installed = true });
+
+        const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(file | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(store.Path)!));
+        Assert.Equal(file, File.GetUnixFileMode(store.Path));
+        Assert.Equal(file, File.GetUnixFileMode(store.LastGoodPath));
+        using (ProviderStateLock.Acquire(store.Path))
+        {
+            Assert.Equal(file, File.GetUnixFileMode(store.Path + ".lock"));
+        }
+    }
+
+    [Fact]
+    public void Load_RemovesTheTemporaryFilesOfSavesThatWereCutShort()
+    {
+        Directory.CreateDirectory(_directory);
+        var store = new FileProviderStateStore(StatePath);
+        store.Save(ProviderState.NotInstalled with { Installed = true, Revision = 2 });
+        var stale = new[] { ".provider-state.json.4242.tmp", ".provider-state.json.4242.7.tmp", ".provider-state.json.last-good.99.tmp" };
+        foreach (var name in stale)
+        {
+            File.WriteAllText(Path.Combine(_directory, name), "{ half written");
+        }
+
+        var loaded = new FileProviderStateStore(StatePath).Load();
+
+        Assert.Equal(2, loaded.Revision);
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
+        Assert.True(File.Exists(Path.Combine(_directory, "provider-state.json.last-good")));
+    }
+
+    [Fact]
+    public async Task ConcurrentSaves_EachLeaveTheLastGoodCopyEqualToTheFile_NeverBehindIt()
+    {
+        var store = new FileProviderStateStore(StatePath);
+        var saves = Enumerable.Range(1, 64).Select(revision => Task.Run(() => store.Save(ProviderState.NotInstalled with { Revision = revision }))).ToArray();
+
+        await Task.WhenAll(saves).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        // Whichever save came last, both copies hold it: the copy was refreshed inside the same save.
+        Assert.Equal(File.ReadAllText(store.Path), File.ReadAllText(store.LastGoodPath));
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
+    }
+
     [Fact]
     public void MissingFile_ReadsAsNotInstalled() =>
         Assert.False(new FileProviderStateStore(StatePath).Load().Installed);

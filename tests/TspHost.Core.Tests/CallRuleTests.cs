@@ -12,11 +12,13 @@ public sealed class CallRuleTests
     public async Task R10_TapiOriginatedCall_HandleInvalidAndSilentUntilTheRequestCompletes()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var backend = new FakeBackend();
         backend.OnMakeCall = async (_, events, ct) =>
         {
             events.StateChanged(CallState.Dialing); // reported before the request has completed
             events.StateChanged(CallState.Ringback);
+            reported.SetResult();
             await gate.Task.WaitAsync(ct);
             var call = new FakeCall(backend, "c") { Events = events };
             return call;
@@ -25,7 +27,8 @@ public sealed class CallRuleTests
         await h.StartAsync();
         var (hdLine, _) = await h.OpenLineAsync();
         var (requestId, hdCall, htCall) = h.MakeCall(hdLine);
-        await Task.Delay(50, TestContext.Current.CancellationToken); // give the dispatcher every chance to misbehave
+        await reported.Task.WithTimeout("the backend to report the call's first states");
+        await h.Engine.Session!.Dispatcher.FlushAsync(TimeSpan.FromSeconds(10)); // a marker behind anything posted: had the states gone out, they are delivered now
 
         Assert.NotEqual((nint)0, hdCall);
         Assert.Empty(h.Tapi.LineEventsFor(htCall));
@@ -181,7 +184,7 @@ public sealed class CallRuleTests
         Assert.Equal(LineErr.InvalCallHandle, await h.Engine.LineCloseCallAsync(0x12345));
     }
 
-    [Fact, Trait("Rule", "R9")]
+    [Fact, Trait("Rule", "R9"), Trait("Rule", "R6")]
     public async Task R9_CloseCall_WithPendingRequest_CompletesItFirst_AndSilencesTheCall()
     {
         var gate = new TaskCompletionSource();
@@ -194,6 +197,7 @@ public sealed class CallRuleTests
         var call = (FakeCall)h.Engine.Session!.LineEntries[0].Open!.Calls[0].Backend!;
 
         Assert.Equal(0, await h.Engine.LineCloseCallAsync(hdCall));
+        await h.SettleAsync(); // the cancelled hold has ended: had it completed the request again, that is delivered now
 
         Assert.Equal(LineErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(hold)).Result);
         var eventsBefore = h.Tapi.LineEventsFor(htCall).Count;

@@ -49,6 +49,39 @@ public sealed class LifecycleRuleTests
         Assert.Equal(LineErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(requestId)).Result);
     }
 
+    [Fact, Trait("Rule", "R1"), Trait("Rule", "R6")]
+    public async Task R1_Shutdown_WithAPluginThatNeverEndsItsSession_AnswersAtTheShutdownDeadline_WithEveryRequestCompleted()
+    {
+        var never = new TaskCompletionSource();
+        var backend = new FakeBackend
+        {
+            OnMakeCall = (_, _, _) => new ValueTask<IBackendCall>(new TaskCompletionSource<IBackendCall>().Task), // a stuck driver
+            OnSessionEnd = () => new ValueTask(never.Task), // and a session that never ends
+        };
+        var options = new ProviderEngineOptions { ShutdownTimeout = TimeSpan.FromSeconds(20), HookTimeout = TimeSpan.FromMinutes(10), OperationTimeout = TimeSpan.FromMinutes(10) };
+        await using var h = new EngineHarness(backend, options: options);
+        await h.StartAsync();
+        var (hdLine, _) = await h.OpenLineAsync();
+        var (requestId, _, htCall) = h.MakeCall(hdLine);
+
+        var shutdown = h.Engine.ProviderShutdownAsync(TspiVersion.V3_0, EngineHarness.ProviderId);
+        var waited = TimeSpan.Zero;
+        while (!shutdown.IsCompleted && waited < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken); // lets the session end as far as it can, then the clock moves on
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            waited += TimeSpan.FromSeconds(1);
+        }
+
+        Assert.Equal(0, await shutdown.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.InRange(waited, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(22)); // the deadline, not the plugin's ten minutes
+        Assert.False(never.Task.IsCompleted);
+        Assert.Equal(LineErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(requestId)).Result);
+        Assert.Null(h.Engine.Session);
+        Assert.Empty(h.Tapi.LineEventsFor(htCall));
+        never.SetResult(); // the plugin ends at last, on its own
+    }
+
     [Fact, Trait("Rule", "R2")]
     public async Task R2_InitializeNegotiation_AnswersHighestCommonVersion_BeforeInitAndEvenBeforeInstall()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TspHost.Abstractions;
 using TspHost.Core.Lifecycle;
 using TspHost.Core.Tapi;
@@ -104,6 +105,41 @@ public sealed class RequestRuleTests
         Assert.Equal(LineErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(first.RequestId)).Result);
         Assert.Equal(LineErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(second.RequestId)).Result);
         Assert.Equal(0, h.Engine.Session!.PendingRequestCount);
+
+        // The stuck driver wakes up and succeeds after all: its late result must not complete either request again.
+        gate.SetResult(new FakeCall(h.Backend, "late"));
+        await h.SettleAsync();
+        Assert.Single(h.Tapi.CompletionsOf(first.RequestId));
+        Assert.Single(h.Tapi.CompletionsOf(second.RequestId));
+        Assert.Empty(h.Tapi.LineEventsFor(first.HtCall));
+    }
+
+    [Fact, Trait("Rule", "R6")]
+    public async Task R6_CloseLine_WhileTheBackendHonoursCancellation_TheCancelledOperationDoesNotCompleteTheRequestAgain()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var backend = new FakeBackend
+        {
+            OnMakeCall = async (_, _, ct) =>
+            {
+                await using (ct.Register(() => cancelled.TrySetResult()))
+                {
+                    await Task.Delay(Timeout.Infinite, ct); // ends only by the close's cancellation, then throws
+                }
+
+                throw new UnreachableException();
+            },
+        };
+        await using var h = new EngineHarness(backend);
+        await h.StartAsync();
+        var (hdLine, _) = await h.OpenLineAsync();
+        var (requestId, _, _) = h.MakeCall(hdLine);
+
+        Assert.Equal(0, await h.Engine.LineCloseAsync(hdLine));
+        await cancelled.Task.WithTimeout("the backend to see the close's cancellation");
+        await h.SettleAsync();
+
+        Assert.Equal(LineErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(requestId)).Result);
     }
 
     [Fact, Trait("Rule", "R6")]
@@ -150,11 +186,15 @@ public sealed class RequestRuleTests
         await using var h = new EngineHarness();
         await h.StartAsync();
         var (hdPhone, _) = await h.OpenPhoneAsync();
-        h.Session.Phone(0).OnSetRing = _ => new ValueTask(new TaskCompletionSource().Task); // never finishes, ignores cancellation
+        var gate = new TaskCompletionSource();
+        h.Session.Phone(0).OnSetRing = _ => new ValueTask(gate.Task); // ignores cancellation: only the close completes it
         var requestId = h.Engine.PhoneSetRing(h.NextRequestId(), hdPhone, 1, 0x8000);
 
         Assert.Equal(0, await h.Engine.PhoneCloseAsync(hdPhone));
 
+        Assert.Equal(PhoneErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(requestId)).Result);
+        gate.SetResult(); // the ring finishes late, with success: the request stays completed once, with the failure
+        await h.SettleAsync();
         Assert.Equal(PhoneErr.OperationFailed, Assert.Single(h.Tapi.CompletionsOf(requestId)).Result);
     }
 }

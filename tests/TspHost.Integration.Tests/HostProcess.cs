@@ -74,7 +74,7 @@ public sealed class HostProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? wrapper = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"tsphost-it-{Guid.NewGuid():N}"[..24]);
-        System.IO.Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // the host refuses a socket directory others may write to
         return new HostProcess(directory, new Dictionary<string, string>(simulated ?? new Dictionary<string, string>()), pluginsDirectory, environment, wrapper);
     }
 

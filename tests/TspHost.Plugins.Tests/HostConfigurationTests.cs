@@ -122,6 +122,28 @@ public sealed class HostConfigurationTests : IDisposable
         Assert.Equal($"{file}: Ipc:PollMicroseconds = '-5' is not valid; expected a whole number of microseconds from 0 to 10000.", e.Message);
     }
 
+    [Fact]
+    public void FrontDoorAndShutdownKeys_AreRead_AndAnOutOfRangeValueIsNamedWithItsRange()
+    {
+        var options = HostConfiguration.Load(WriteConfiguration("""
+            { "Ipc": { "MaxClients": 10, "MaxMonitors": 3, "HandshakeTimeoutMilliseconds": 750, "OutputLimitKilobytes": 64 },
+              "Engine": { "ShutdownTimeoutMilliseconds": 9000 } }
+            """)).ReadHostOptions();
+
+        Assert.Equal(10, options.MaxClients);
+        Assert.Equal(3, options.MaxMonitors);
+        Assert.Equal(TimeSpan.FromMilliseconds(750), options.HandshakeTimeout);
+        Assert.Equal(64 * 1024, options.OutputLimitBytes);
+        Assert.Equal(TimeSpan.FromSeconds(9), options.ShutdownTimeout);
+
+        var file = WriteConfiguration("""{ "Ipc": { "MaxClients": 0 } }""");
+        Assert.Equal($"{file}: Ipc:MaxClients = '0' is not valid; expected a whole number of connections from 1 to 100000.",
+            Assert.Throws<HostConfigurationException>(HostConfiguration.Load(file).ReadHostOptions).Message);
+        file = WriteConfiguration("""{ "Engine": { "ShutdownTimeoutMilliseconds": 30000 } }""");
+        Assert.Equal($"{file}: Engine:ShutdownTimeoutMilliseconds = '30000' is not valid; expected a whole number of milliseconds from 100 to 25000.",
+            Assert.Throws<HostConfigurationException>(HostConfiguration.Load(file).ReadHostOptions).Message);
+    }
+
     [Theory]
     [InlineData(null, "cannot be read")]
     [InlineData("{ \"Plugins\": ", "cannot be read")]

@@ -74,6 +74,7 @@ internal sealed class FakeConnection : IHidConnection
     private readonly BlockingCollection<byte[]> _inputs = [];
     private readonly ConcurrentQueue<HidOutputReport> _written = new();
     private volatile bool _gone;
+    private int _readers;
 
     public bool Disposed { get; private set; }
 
@@ -83,22 +84,36 @@ internal sealed class FakeConnection : IHidConnection
 
     public void Feed(string hex) => _inputs.Add(Descriptors.Hex(hex));
 
+    /// <summary>Reports fed that nobody has read yet.</summary>
+    public int Unread => _inputs.Count;
+
+    /// <summary>Threads inside <see cref="ReadReport"/> now: a reader still running is in there nearly all the time.</summary>
+    public int Readers => Volatile.Read(ref _readers);
+
     public void Unplug() => _gone = true;
 
     public int ReadReport(Span<byte> buffer, int timeoutMilliseconds)
     {
-        if (_gone)
+        Interlocked.Increment(ref _readers);
+        try
         {
-            throw new IOException("gone");
-        }
+            if (_gone)
+            {
+                throw new IOException("gone");
+            }
 
-        if (!_inputs.TryTake(out var report, timeoutMilliseconds))
+            if (!_inputs.TryTake(out var report, timeoutMilliseconds))
+            {
+                return 0;
+            }
+
+            report.CopyTo(buffer);
+            return report.Length;
+        }
+        finally
         {
-            return 0;
+            Interlocked.Decrement(ref _readers);
         }
-
-        report.CopyTo(buffer);
-        return report.Length;
     }
 
     public void WriteReport(HidOutputReport report)

@@ -29,9 +29,16 @@ public static class Eventually
     /// <summary>Awaits <paramref name="task"/> with the default bound.</summary>
     public static async Task<T> WithTimeout<T>(this Task<T> task, string what, TimeSpan? timeout = null)
     {
+        await ((Task)task).WithTimeout(what, timeout).ConfigureAwait(false);
+        return await task.ConfigureAwait(false);
+    }
+
+    /// <summary>Awaits <paramref name="task"/> with the default bound.</summary>
+    public static async Task WithTimeout(this Task task, string what, TimeSpan? timeout = null)
+    {
         try
         {
-            return await task.WaitAsync(timeout ?? DefaultTimeout).ConfigureAwait(false);
+            await task.WaitAsync(timeout ?? DefaultTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

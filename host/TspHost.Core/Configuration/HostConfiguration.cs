@@ -45,6 +45,25 @@ public sealed record HostOptions
 
     /// <summary>How plugin workers are supervised (R15).</summary>
     public WorkerSettings Workers { get; init; } = new();
+
+    /// <summary>The most connections served at once besides the provider's, handshaking ones included (<c>Ipc:MaxClients</c>); more are refused.</summary>
+    public int MaxClients { get; init; } = 512;
+
+    /// <summary>The most monitors (<c>tsphost status</c>, <c>watch</c>) served at once (<c>Ipc:MaxMonitors</c>).</summary>
+    public int MaxMonitors { get; init; } = 256;
+
+    /// <summary>How long a new connection has to send its Hello (<c>Ipc:HandshakeTimeoutMilliseconds</c>); a slower one is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most output queued for one connection (<c>Ipc:OutputLimitKilobytes</c>); a connection further behind is disconnected.</summary>
+    public int OutputLimitBytes { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// The longest ending a session may take (<c>Engine:ShutdownTimeoutMilliseconds</c>): every pending
+    /// request completes at once, and plugins slower than this to close are left behind, so the answer
+    /// reaches the shim well within its 30 s reply timeout.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }
 
 /// <summary>
@@ -109,6 +128,11 @@ public sealed class HostConfiguration : IPluginSettingsSource
             HookTimeout = Milliseconds("Engine:HookTimeoutMilliseconds", defaults.HookTimeout, 100, 3_600_000),
             RequestPoll = TimeSpan.FromMicroseconds(Whole("Ipc:PollMicroseconds", (int)defaults.RequestPoll.TotalMicroseconds, 0, 10_000, "microseconds")),
             Workers = ReadWorkerSettings(defaults.Workers),
+            MaxClients = Whole("Ipc:MaxClients", defaults.MaxClients, 1, 100_000, "connections"),
+            MaxMonitors = Whole("Ipc:MaxMonitors", defaults.MaxMonitors, 0, 100_000, "monitors"),
+            HandshakeTimeout = Milliseconds("Ipc:HandshakeTimeoutMilliseconds", defaults.HandshakeTimeout, 50, 600_000),
+            OutputLimitBytes = 1024 * Whole("Ipc:OutputLimitKilobytes", defaults.OutputLimitBytes / 1024, 16, 1_048_576, "kilobytes"),
+            ShutdownTimeout = Milliseconds("Engine:ShutdownTimeoutMilliseconds", defaults.ShutdownTimeout, 100, 25_000),
         };
     }
 

@@ -30,13 +30,21 @@ public sealed class InMemoryProviderStateStore : IProviderStateStore
 /// <summary>
 /// State in a JSON file, written atomically: a temporary file beside it is written, flushed to disk
 /// and renamed over the old one, so a crash leaves either the old file or the new one. Every
-/// successful save also refreshes <c>&lt;file&gt;.last-good</c> the same way. A state file found
+/// successful save also refreshes <c>&lt;file&gt;.last-good</c> the same way, before the save returns
+/// (saves are one at a time, so the copy never lags behind a save that completed). A state file found
 /// half-written or corrupt at load is set aside as <c>&lt;file&gt;.corrupt</c> and the last good
 /// state is used (and written back), saying so in <see cref="LoadWarning"/>; when there is no good
-/// copy either, loading fails with a message naming the file and the problem.
+/// copy either, loading fails with a message naming the file and the problem. Plugin settings may be
+/// secrets: the directory is created owner-only (0700) and every file written is 0600. Temporary
+/// files left by a writer killed mid-save are removed at load.
 /// </summary>
 public sealed class FileProviderStateStore(string path) : IProviderStateStore
 {
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyDirectory = OwnerOnlyFile | UnixFileMode.UserExecute;
+    private static long s_nextTemp;
+    private readonly Lock _saving = new();
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = true,
@@ -54,6 +62,7 @@ public sealed class FileProviderStateStore(string path) : IProviderStateStore
     public ProviderState Load()
     {
         LoadWarning = null;
+        RemoveStaleTemporaryFiles();
         if (!File.Exists(Path))
         {
             return ProviderState.NotInstalled;
@@ -82,7 +91,7 @@ public sealed class FileProviderStateStore(string path) : IProviderStateStore
             }
 
             var aside = Path + ".corrupt";
-            File.Copy(Path, aside, overwrite: true);
+            WriteAtomically(aside, File.ReadAllBytes(Path));
             WriteAtomically(Path, Serialize(lastGood));
             LoadWarning = $"{corrupt.Message} Using the last good state from {LastGoodPath} (revision {lastGood.Revision}); the corrupt file was kept as {aside}.";
             return lastGood;
@@ -92,8 +101,41 @@ public sealed class FileProviderStateStore(string path) : IProviderStateStore
     public void Save(ProviderState state)
     {
         var bytes = Serialize(state);
-        WriteAtomically(Path, bytes);
-        WriteAtomically(LastGoodPath, bytes);
+        lock (_saving)
+        {
+            WriteAtomically(Path, bytes);
+            WriteAtomically(LastGoodPath, bytes);
+        }
+    }
+
+    /// <summary>
+    /// Removes the temporary files of saves that never finished (<c>.&lt;file&gt;.&lt;pid&gt;.&lt;n&gt;.tmp</c>,
+    /// and the older <c>.&lt;file&gt;.&lt;pid&gt;.tmp</c>). Whoever loads holds the state's lock, so no
+    /// other process is saving; this one is not either, while it loads.
+    /// </summary>
+    private void RemoveStaleTemporaryFiles()
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        lock (_saving)
+        {
+            var name = System.IO.Path.GetFileName(Path);
+            foreach (var temp in Directory.EnumerateFiles(directory, $".{name}*.tmp"))
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (IOException)
+                {
+                    // still held somewhere: left for the next start
+                }
+            }
+        }
     }
 
     private static byte[] Serialize(ProviderState state) => JsonSerializer.SerializeToUtf8Bytes(state, s_json);
@@ -127,15 +169,42 @@ public sealed class FileProviderStateStore(string path) : IProviderStateStore
     private static void WriteAtomically(string file, byte[] bytes)
     {
         var directory = System.IO.Path.GetDirectoryName(file)!;
-        Directory.CreateDirectory(directory);
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(file)}.{Environment.ProcessId}.tmp");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        CreateOwnerOnlyDirectory(directory);
+        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(file)}.{Environment.ProcessId}.{Interlocked.Increment(ref s_nextTemp)}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
         {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            options.UnixCreateMode = OwnerOnlyFile;
         }
 
-        File.Move(temp, file, overwrite: true);
+        try
+        {
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, file, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Creates <paramref name="directory"/> (and its missing parents) owner-only (0700) when missing.</summary>
+    internal static void CreateOwnerOnlyDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, OwnerOnlyDirectory);
+        }
     }
 }
 
@@ -157,10 +226,16 @@ public sealed class ProviderStateLock : IDisposable
     public static ProviderStateLock Acquire(string stateFile)
     {
         var path = stateFile + ".lock";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        FileProviderStateStore.CreateOwnerOnlyDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         try
         {
-            return new ProviderStateLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return new ProviderStateLock(new FileStream(path, options));
         }
         catch (IOException e)
         {

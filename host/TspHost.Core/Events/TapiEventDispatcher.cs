@@ -73,6 +73,9 @@ public sealed class TapiEventDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes no more messages; what is queued is still delivered.</summary>
+    public void Close() => _queue.Writer.TryComplete();
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

@@ -71,6 +71,7 @@ public sealed class ProviderHost : IAsyncDisposable
                 PluginSettings = configuration,
                 OperationTimeout = options.OperationTimeout,
                 HookTimeout = options.HookTimeout,
+                ShutdownTimeout = options.ShutdownTimeout,
             };
             var engine = new ProviderEngine(catalog, store, engineOptions, time, loggers.CreateLogger("TspHost.Engine"));
             return new ProviderHost(configuration, options, catalog, store, engine, loggers, stateLock);

@@ -275,7 +275,21 @@ public sealed partial class ProviderEngine : IAsyncDisposable
         }
 
         _session = null;
-        await session.EndAsync().ConfigureAwait(false);
+        var ending = session.EndAsync();
+        try
+        {
+            await ending.WaitAsync(_options.ShutdownTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Bounded: TAPI waits for this answer (the shim up to its reply timeout). What is left is a
+            // plugin still closing; the session is over for TAPI once nothing more can reach it.
+            _logger.LogWarning("The session did not end within {Timeout}: its plugins are left to finish closing on their own", _options.ShutdownTimeout);
+            await session.AbandonAsync().ConfigureAwait(false);
+            _ = ending.ContinueWith(t => _logger.LogInformation("The abandoned session has ended{Failure}", t.Exception is null ? "" : $" ({t.Exception.GetBaseException().Message})"),
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+
         await ApplyDeferredAsync().ConfigureAwait(false);
         return 0;
     });

@@ -32,6 +32,13 @@ public sealed record ProviderEngineOptions
     /// </summary>
     public TimeSpan HandsetDialTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The longest providerShutdown waits for the session to end. Past it, whatever a plugin has not
+    /// finished closing is left to finish on its own: every request is completed and nothing more
+    /// reaches TAPI, so the answer is true, and it comes well within the shim's reply timeout.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The longest a close waits for completions to reach TAPI before it returns.</summary>
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -28,6 +28,7 @@ public sealed partial class ProviderSession
     private uint _nextTempId = 1;
     private nint _providerHandle;
     private bool _active;
+    private int _runningOperations;
 
     private ProviderSession(ProviderState snapshot, HandleAllocator handles, ProviderEngineOptions options, TimeProvider time, ILogger logger, Func<string, uint> permanentIdFor)
     {
@@ -86,6 +87,12 @@ public sealed partial class ProviderSession
     }
 
     public int PendingRequestCount => Ledger?.Count ?? 0;
+
+    /// <summary>
+    /// Backend operations still running for requests, including those whose request a close already
+    /// completed (a late result is then discarded). Zero means no late result can still come.
+    /// </summary>
+    public int RunningOperations => Volatile.Read(ref _runningOperations);
 
     /// <summary>The devices and their state, for monitors and traces.</summary>
     public IReadOnlyList<LineEntry> LineEntries
@@ -288,6 +295,21 @@ public sealed partial class ProviderSession
         }
     }
 
+    /// <summary>
+    /// Ends the session for TAPI when <see cref="EndAsync"/> overran its deadline: every request still
+    /// pending completes with a failure, what was posted reaches TAPI (bounded), and the dispatcher
+    /// takes nothing more, so no event of this session follows the shutdown's answer.
+    /// </summary>
+    internal async Task AbandonAsync()
+    {
+        Ledger?.FailAll(LineErr.OperationFailed);
+        if (Dispatcher is not null)
+        {
+            await Dispatcher.FlushAsync(_options.FlushTimeout).ConfigureAwait(false);
+            Dispatcher.Close();
+        }
+    }
+
     // ---- device map ----
 
     private LineEntry? AddLine_NeedsLock(string plugin, LineDescriptor line)
@@ -356,6 +378,20 @@ public sealed partial class ProviderSession
         }, succeeded_NeedsLock);
 
     private async Task RunAsync<T>(PendingRequest request, bool phone, Func<CancellationToken, ValueTask<T>> operation,
+        Action<T>? succeeded_NeedsLock, CallRecord[] created, Action<T>? orphaned)
+    {
+        Interlocked.Increment(ref _runningOperations);
+        try
+        {
+            await RunCoreAsync(request, phone, operation, succeeded_NeedsLock, created, orphaned).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _runningOperations);
+        }
+    }
+
+    private async Task RunCoreAsync<T>(PendingRequest request, bool phone, Func<CancellationToken, ValueTask<T>> operation,
         Action<T>? succeeded_NeedsLock, CallRecord[] created, Action<T>? orphaned)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource([.. request.Owners.Select(o => o.Closing)]);

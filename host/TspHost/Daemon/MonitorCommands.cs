@@ -96,6 +96,11 @@ internal static class MonitorCommands
             Console.Error.WriteLine($"tsphost: the host refused: {e.Error}");
             return 1;
         }
+        catch (PeerIdentityException e)
+        {
+            Console.Error.WriteLine($"tsphost: {e.Message}");
+            return 1;
+        }
     }
 
     private static void Section(string title, string? lines)

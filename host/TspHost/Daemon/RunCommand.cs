@@ -71,32 +71,46 @@ internal static class RunCommand
 
             await using (provider)
             {
-                var options = new IpcServerOptions
-                {
-                    Socket = Path.GetFullPath(SocketPath.Resolve(parse.GetValue(Socket) ?? configuration["TspHost:Socket"])),
-                    StateFile = provider.Store.Path,
-                    RequestPoll = provider.Options.RequestPoll,
-                };
-                provider.StartHotPlug();
-                builder.Services.AddSingleton(provider.Engine);
-                builder.Services.AddSingleton(options);
-                builder.Services.AddSingleton(sp => new ProviderCallbacks(options, sp.GetRequiredService<ILogger<ProviderCallbacks>>()));
-                builder.Services.AddHostedService<IpcServer>();
-                builder.Services.AddServiceLifetime();
-                using var host = builder.Build();
+                var socketPath = Path.GetFullPath(SocketPath.Resolve(parse.GetValue(Socket) ?? configuration["TspHost:Socket"]));
+                var options = IpcServerOptions.From(provider.Options, socketPath, provider.Store.Path);
+                SocketEndpoint endpoint;
                 try
                 {
-                    await host.RunAsync(cancellationToken);
-                    return 0;
+                    // Taken before anything runs: a refusal is one line and a non-zero exit, and a socket
+                    // this process did not bind is never touched.
+                    endpoint = SocketEndpoint.Bind(socketPath, backlog: 64);
                 }
-                catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+                catch (SocketEndpointException e)
                 {
                     Console.Error.WriteLine($"tsphost run: {e.Message}");
+                    loggers.Dispose();
                     return 1;
                 }
-                finally
+
+                using (endpoint)
                 {
-                    loggers.Dispose();
+                    provider.StartHotPlug();
+                    builder.Services.AddSingleton(provider.Engine);
+                    builder.Services.AddSingleton(options);
+                    builder.Services.AddSingleton(endpoint);
+                    builder.Services.AddSingleton(sp => new ProviderCallbacks(options, sp.GetRequiredService<ILogger<ProviderCallbacks>>()));
+                    builder.Services.AddHostedService<IpcServer>();
+                    builder.Services.AddServiceLifetime();
+                    using var host = builder.Build();
+                    try
+                    {
+                        await host.RunAsync(cancellationToken);
+                        return 0;
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+                    {
+                        Console.Error.WriteLine($"tsphost run: {e.Message}");
+                        return 1;
+                    }
+                    finally
+                    {
+                        loggers.Dispose();
+                    }
                 }
             }
         });

@@ -121,6 +121,10 @@ internal sealed class DemoCommand
             ["Lines"] = "2",
             ["RingInterval"] = ringInterval.ToString(CultureInfo.InvariantCulture),
             ["RingsBeforeAnswer"] = "2",
+
+            // The scripted caller's patience, counted in rings: Alice waits 1000 rings before she hangs up
+            // (20 s at --ring-interval 20), so a busy machine still answers her; she is answered after a few.
+            ["NoAnswerRings"] = "1000",
         };
         IDemoProvider provider;
         try
@@ -237,7 +241,9 @@ internal sealed class DemoCommand
         await _tapi.WaitForAsync<DemoTapi.PhoneEventSeen>(e => e.Message == PhoneMessage.State && e.P1 == PhoneStateFlags.RingMode && e.P2 != 0, "the handset ringing", s_wait);
         Expect(_provider.LineGetCallInfo(newCall.HdCall, out var info), "lineGetCallInfo", TapiNames.Handle(newCall.HdCall), $"caller {info?.CallerId} '{info?.CallerIdName}'");
         var answer = _provider.LineAnswer(NextRequest(), newCall.HdCall);
+        CallerStillThere(newCall.HtCall, answer, "lineAnswer");
         Expect(answer, "lineAnswer", TapiNames.Handle(newCall.HdCall));
+        CallerStillThere(newCall.HtCall, (await _tapi.WaitForAsync<DemoTapi.Completion>(c => c.RequestId == (uint)answer, $"the completion of request {answer}", s_wait)).Result, "lineAnswer's completion");
         await CompletionAsync(answer);
         await CallStateAsync(newCall.HtCall, CallState.Connected);
         await _tapi.WaitForAsync<DemoTapi.PhoneEventSeen>(e => e.Message == PhoneMessage.State && e.P1 == PhoneStateFlags.RingMode && e.P2 == 0, "the handset to stop ringing", s_wait);
@@ -309,6 +315,16 @@ internal sealed class DemoCommand
         handset.Replace();
         await CallStateAsync(handsetCall.HtCall, CallState.Idle);
         Expect(await _provider.LineCloseCallAsync(handsetCall.HdCall), "lineCloseCall", TapiNames.Handle(handsetCall.HdCall));
+    }
+
+    /// <summary>When <paramref name="result"/> is a failure because the caller hung up first, the trace says so rather than only the error.</summary>
+    private void CallerStillThere(nint htCall, int result, string what)
+    {
+        if (result < 0 && _tapi.Seen<DemoTapi.LineEventSeen>(e => e.Message == LineMessage.CallState && e.HtCall == htCall && e.P1 == (uint)CallState.Disconnected) is { } hungUp)
+        {
+            _trace.Note($"The caller hung up before {what} ({TapiNames.CallState((uint)hungUp.P1)}): {TapiNames.Result(result)} is the answer to a call that is gone.");
+            throw new InvalidOperationException($"the caller hung up before {what}; {TapiNames.Result(result)}.");
+        }
     }
 
     private async Task<int> Lifecycle(string function, string arguments, Task<DemoLifecycle> operation)

@@ -32,7 +32,14 @@ internal sealed class DemoDaemon : IAsyncDisposable
     public static async Task<DemoDaemon> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"tsphost-demo-{Guid.NewGuid():N}"[..24]);
-        Directory.CreateDirectory(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // the daemon takes only a socket directory of this user's alone
+        }
         var start = Self();
         foreach (var argument in new[] { "run", "--socket", Path.Combine(directory, "tsphost.sock"), "--state-dir", Path.Combine(directory, "state") })
         {

@@ -64,6 +64,16 @@ internal sealed class DemoTapi(TraceWriter trace) : ITapiCallbacks
         }
     }
 
+    /// <summary>The first callback seen so far that matches <paramref name="match"/>, or null.</summary>
+    public T? Seen<T>(Func<T, bool> match)
+        where T : class
+    {
+        lock (_lock)
+        {
+            return _seen.OfType<T>().FirstOrDefault(match);
+        }
+    }
+
     /// <summary>Waits for a callback matching <paramref name="match"/>; fails after <paramref name="timeout"/> naming what was awaited.</summary>
     public async Task<T> WaitForAsync<T>(Func<T, bool> match, string what, TimeSpan timeout)
     {

@@ -1,103 +1,74 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TspHost.Core.Lifecycle;
-using TspHost.Protocol;
 
 namespace TspHost.Ipc;
 
 /// <summary>
-/// The daemon's socket: created owner-only in an owner-only directory, it accepts clients of the
-/// host's own user (checked with the kernel's peer credentials) and serves each on its own
-/// connection. On stop it ends the provider session first, so every pending request is completed
-/// and reaches the provider, then closes the connections and removes the socket.
+/// The daemon's socket server. The socket was taken before the host started (<see cref="SocketEndpoint"/>);
+/// the <see cref="FrontDoor"/> accepts and reads handshakes, and each client is then served on its
+/// own connection. On stop it ends the provider session first, so every pending request is completed
+/// and reaches the provider, then closes the connections and removes the socket it bound.
 /// </summary>
-internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbacks, IpcServerOptions options, ILogger<IpcServer> logger) : BackgroundService
+internal sealed class IpcServer : IHostedService
 {
     private readonly ConcurrentDictionary<ClientConnection, Task> _clients = new();
-    private Socket? _listener;
-    private volatile bool _stopping; // the listener is closed on purpose: a failing accept is no news
-    private int _nextId;
+    private readonly ProviderEngine _engine;
+    private readonly SocketEndpoint _endpoint;
+    private readonly IpcServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly FrontDoor _frontDoor;
 
-    // Listening before the host reports it started: a service manager told READY (systemd's notify
-    // protocol) can connect at once. ExecuteAsync runs in the background, after the start.
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public IpcServer(ProviderEngine engine, ProviderCallbacks callbacks, SocketEndpoint endpoint, IpcServerOptions options, ILogger<IpcServer> logger)
     {
-        _listener = Listen(options.Socket);
-        logger.LogInformation("tsphost listens on {Socket} (state in {State})", options.Socket, options.StateFile);
-        return base.StartAsync(cancellationToken);
+        _engine = engine;
+        _endpoint = endpoint;
+        _options = options;
+        _logger = logger;
+        var context = new IpcContext(engine, callbacks, options, logger, new LogThrottle(logger, TimeSpan.FromSeconds(10)));
+        _frontDoor = new FrontDoor(endpoint.Listener, endpoint.Path, context, Register);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var listener = _listener!;
-        var hostUid = SocketPath.CurrentUserId();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested || _stopping)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                logger.LogWarning("Accept failed: {Reason}", e.Message);
-                continue;
-            }
-
-            var id = Interlocked.Increment(ref _nextId);
-            if (Refusal(socket, hostUid) is { } refusal)
-            {
-                logger.LogWarning("Refused client {Id}: {Reason}", id, refusal);
-                socket.Dispose();
-                continue;
-            }
-
-            var client = new ClientConnection(socket, id, engine, callbacks, options, logger);
-            _clients[client] = ServeAsync(client);
-        }
+        _frontDoor.Start();
+        _logger.LogInformation("tsphost listens on {Socket} (state in {State})", _endpoint.Path, _options.StateFile);
+        return Task.CompletedTask;
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
-        _listener?.Dispose();
+        _frontDoor.Stop();
 
         // Completing every pending request is part of shutting down (R6): the session ends while the
         // connections are still served, so its completions are pushed to the provider before its
-        // connection closes. Only then does the stopping token end the clients (it ends a client's
-        // connection at once, and with it the provider's session, whose completions would then go nowhere).
-        if (engine.Session is not null)
+        // connection closes. Only then are the connections closed (a closed provider connection ends
+        // the session itself, whose completions would then go nowhere).
+        if (_engine.Session is not null)
         {
-            logger.LogInformation("Stopping: ending the provider session");
-            await engine.ProviderShutdownAsync(0, engine.PermanentProviderId);
+            _logger.LogInformation("Stopping: ending the provider session");
+            await _engine.ProviderShutdownAsync(0, _engine.PermanentProviderId);
         }
 
-        await Task.WhenAll(_clients.Keys.Select(c => c.DrainAndCloseAsync(options.DrainTimeout)));
-        await base.StopAsync(cancellationToken);
-        await Task.WhenAll(_clients.Values).WaitAsync(options.DrainTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(_clients.Keys.Select(c => c.DrainAndCloseAsync(_options.DrainTimeout)));
+        await Task.WhenAll(_clients.Values).WaitAsync(_options.DrainTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
 
         // Last, once no client can reach the engine any more (a departing provider ends its session through it).
-        await engine.DisposeAsync();
-        TryDelete(options.Socket);
-        logger.LogInformation("Stopped");
+        await _engine.DisposeAsync();
+        if (_endpoint.Close() is { } left)
+        {
+            _logger.LogWarning("{Socket}", left);
+        }
+
+        _logger.LogInformation("Stopped");
     }
 
-    private static string? Refusal(Socket socket, uint hostUid)
+    private Task Register(ClientConnection client)
     {
-        try
-        {
-            return PeerCredentials.Refusal(PeerCredentials.Read(socket), hostUid);
-        }
-        catch (SocketException e)
-        {
-            return $"its credentials could not be read ({e.Message})";
-        }
+        var serving = ServeAsync(client);
+        _clients[client] = serving;
+        return serving;
     }
 
     private async Task ServeAsync(ClientConnection client)
@@ -109,80 +80,13 @@ internal sealed class IpcServer(ProviderEngine engine, ProviderCallbacks callbac
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Client {Id} failed", client.Id);
+            _logger.LogError(e, "Client {Id} failed", client.Id);
         }
         finally
         {
             _clients.TryRemove(client, out _);
+            _frontDoor.Ended(client);
             await client.DisposeAsync();
-        }
-    }
-
-    private Socket Listen(string path)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else if (!Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // owner-only: 0700
-        }
-
-        if (File.Exists(path))
-        {
-            if (IsListening(path))
-            {
-                throw new InvalidOperationException($"Another tsphost already listens on {path}.");
-            }
-
-            logger.LogInformation("Removing the stale socket {Socket}", path);
-            File.Delete(path);
-        }
-
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // owner-only: 0600
-            }
-
-            listener.Listen(16);
-            return listener;
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-    }
-
-    private static bool IsListening(string path)
-    {
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException e)
-        {
-            logger.LogWarning("Could not remove {Socket}: {Reason}", path, e.Message);
         }
     }
 }

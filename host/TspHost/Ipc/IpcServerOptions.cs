@@ -3,7 +3,7 @@ using TspHost.Protocol;
 
 namespace TspHost.Ipc;
 
-/// <summary>The daemon's settings (configuration section <c>TspHost</c>).</summary>
+/// <summary>The daemon's IPC settings (configuration section <c>Ipc</c>, see <see cref="HostOptions"/>).</summary>
 internal sealed record IpcServerOptions
 {
     /// <summary>The socket path; see <see cref="SocketPath"/> for the default.</summary>
@@ -18,7 +18,7 @@ internal sealed record IpcServerOptions
     /// <summary>How long shutdown waits for completions to reach the provider before closing its connection.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long one write to a client may block before the client is dropped.</summary>
+    /// <summary>How long one write to the provider may block before it is dropped.</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -29,6 +29,27 @@ internal sealed record IpcServerOptions
     /// </summary>
     public TimeSpan RequestPoll { get; init; } = HostOptions.DefaultRequestPoll;
 
-    /// <summary>The most frames queued for one client; a client that falls further behind is disconnected.</summary>
-    public int MaxQueuedFrames { get; init; } = 100_000;
+    /// <summary>The most connections at once besides the provider's, handshaking ones included.</summary>
+    public int MaxClients { get; init; } = new HostOptions().MaxClients;
+
+    /// <summary>The most monitors at once.</summary>
+    public int MaxMonitors { get; init; } = new HostOptions().MaxMonitors;
+
+    /// <summary>How long a new connection has to send its Hello.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = new HostOptions().HandshakeTimeout;
+
+    /// <summary>The most bytes queued for one connection; a client further behind is disconnected.</summary>
+    public int OutputLimitBytes { get; init; } = new HostOptions().OutputLimitBytes;
+
+    /// <summary>Builds the options from the host's settings.</summary>
+    public static IpcServerOptions From(HostOptions host, string socket, string stateFile) => new()
+    {
+        Socket = socket,
+        StateFile = stateFile,
+        RequestPoll = host.RequestPoll,
+        MaxClients = host.MaxClients,
+        MaxMonitors = host.MaxMonitors,
+        HandshakeTimeout = host.HandshakeTimeout,
+        OutputLimitBytes = host.OutputLimitBytes,
+    };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TspHost.Core.Events;
 using TspHost.Core.Tapi;
@@ -11,13 +12,27 @@ namespace TspHost.Ipc;
 /// TAPI's callbacks as the engine sees them, implemented by pushing frames to the provider
 /// connection (and copies to subscribed monitors). LINE_NEWCALL waits for the provider's reply with
 /// TAPI's htCall, bounded by a timeout; without a provider, or after the timeout, the call is refused (0).
+/// The copies for monitors cost the engine one queue write, however many monitors there are: a
+/// fan-out task hands them on, and each monitor's own bounded output takes them without blocking.
 /// </summary>
-internal sealed class ProviderCallbacks(IpcServerOptions options, ILogger logger) : ITapiCallbacks
+internal sealed class ProviderCallbacks : ITapiCallbacks
 {
+    private const int FanoutFrames = 65_536;
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<nint>> _newCalls = new();
-    private readonly ConcurrentDictionary<ClientConnection, byte> _monitors = new();
+    private readonly Lock _monitorsLock = new();
+    private readonly Channel<byte[]> _fanout = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(FanoutFrames) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly IpcServerOptions _options;
+    private readonly ILogger _logger;
+    private volatile ClientConnection[] _monitors = [];
     private volatile ClientConnection? _provider;
     private int _nextPush;
+
+    public ProviderCallbacks(IpcServerOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _ = Task.Run(FanOutAsync);
+    }
 
     public ClientConnection? Provider => _provider;
 
@@ -36,12 +51,30 @@ internal sealed class ProviderCallbacks(IpcServerOptions options, ILogger logger
         }
     }
 
-    public void Subscribe(ClientConnection monitor) => _monitors[monitor] = 0;
+    public void Subscribe(ClientConnection monitor)
+    {
+        lock (_monitorsLock)
+        {
+            if (!_monitors.Contains(monitor))
+            {
+                _monitors = [.. _monitors, monitor];
+            }
+        }
+    }
 
-    public void Unsubscribe(ClientConnection monitor) => _monitors.TryRemove(monitor, out _);
+    public void Unsubscribe(ClientConnection monitor)
+    {
+        lock (_monitorsLock)
+        {
+            if (_monitors.Contains(monitor))
+            {
+                _monitors = [.. _monitors.Where(m => m != monitor)];
+            }
+        }
+    }
 
     /// <summary>True while a monitor watches the live events.</summary>
-    public bool HasMonitors => !_monitors.IsEmpty;
+    public bool HasMonitors => _monitors.Length > 0;
 
     /// <summary>Sends a trace line to every subscribed monitor.</summary>
     public void Trace(string text) => ToMonitors(MessageCodec.Encode(new MonitorTracePush { Text = text }, NextPush()));
@@ -62,7 +95,7 @@ internal sealed class ProviderCallbacks(IpcServerOptions options, ILogger logger
         ToMonitors(frame);
         if (_provider is not { } provider)
         {
-            logger.LogWarning("LINE_NEWCALL for call 0x{HdCall:X} with no provider connected: the call is refused", hdCall);
+            _logger.LogWarning("LINE_NEWCALL for call 0x{HdCall:X} with no provider connected: the call is refused", hdCall);
             return 0;
         }
 
@@ -71,11 +104,11 @@ internal sealed class ProviderCallbacks(IpcServerOptions options, ILogger logger
         try
         {
             provider.Send(frame);
-            return await reply.Task.WaitAsync(options.NewCallTimeout);
+            return await reply.Task.WaitAsync(_options.NewCallTimeout);
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("The provider did not answer LINE_NEWCALL for call 0x{HdCall:X} within {Timeout}: the call is refused", hdCall, options.NewCallTimeout);
+            _logger.LogWarning("The provider did not answer LINE_NEWCALL for call 0x{HdCall:X} within {Timeout}: the call is refused", hdCall, _options.NewCallTimeout);
             return 0;
         }
         finally
@@ -95,9 +128,27 @@ internal sealed class ProviderCallbacks(IpcServerOptions options, ILogger logger
 
     private void ToMonitors(byte[] frame)
     {
-        foreach (var monitor in _monitors.Keys)
+        if (_monitors.Length > 0 && !_fanout.Writer.TryWrite(frame))
         {
-            monitor.Send(frame);
+            // The fan-out itself is behind (a starved machine): every monitor misses frames, so none may stay.
+            var behind = _monitors;
+            _logger.LogWarning("{Count} frame(s) wait for the monitors as a whole; disconnecting all {Monitors} of them", FanoutFrames, behind.Length);
+            foreach (var monitor in behind)
+            {
+                Unsubscribe(monitor);
+                _ = monitor.DrainAndCloseAsync(TimeSpan.Zero);
+            }
+        }
+    }
+
+    private async Task FanOutAsync()
+    {
+        await foreach (var frame in _fanout.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            foreach (var monitor in _monitors)
+            {
+                monitor.Send(frame); // never blocks: a monitor too far behind is disconnected by its own output
+            }
         }
     }
 

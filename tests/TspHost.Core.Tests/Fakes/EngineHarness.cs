@@ -92,6 +92,18 @@ public sealed class EngineHarness : IAsyncDisposable
         return (hdCall, htCall);
     }
 
+    /// <summary>
+    /// Waits until the system has settled: no backend operation of <paramref name="session"/> (default:
+    /// the running one) is still running, so no late result can still come, and everything posted to
+    /// TAPI has been delivered. An exactly-once check made after this has seen every duplicate there could be.
+    /// </summary>
+    public async Task SettleAsync(ProviderSession? session = null)
+    {
+        session ??= Engine.Session ?? throw new InvalidOperationException("No session to settle; pass the one that ended.");
+        await Eventually.WaitAsync(() => session.RunningOperations == 0, "every backend operation to have finished");
+        await session.Dispatcher.FlushAsync(TimeSpan.FromSeconds(10));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();

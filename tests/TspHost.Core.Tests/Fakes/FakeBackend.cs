@@ -33,6 +33,9 @@ public sealed class FakeBackend(string name = "Fake") : ITelephonyBackend
 
     public Func<string, Exception?> HookFailure { get; set; } = _ => null;
 
+    /// <summary>What ending a session does (its DisposeAsync); the default ends at once.</summary>
+    public Func<ValueTask>? OnSessionEnd { get; set; }
+
     public ConcurrentQueue<string> Hooks { get; } = new();
 
     public ConcurrentQueue<BackendSettings> SessionSettings { get; } = new();
@@ -63,7 +66,7 @@ public sealed class FakeBackend(string name = "Fake") : ITelephonyBackend
     {
         SessionSettings.Enqueue(context.Settings);
         var lines = context.Settings.GetInt32("Lines", LineCount, 0, 16);
-        LastSession = new FakeSession(this, context.Events, lines, PhoneCount);
+        LastSession = new FakeSession(this, context.Events, lines, PhoneCount, OnSessionEnd);
         return ValueTask.FromResult<IBackendSession>(LastSession);
     }
 
@@ -76,8 +79,11 @@ public sealed class FakeBackend(string name = "Fake") : ITelephonyBackend
 
 public sealed class FakeSession : IBackendSession
 {
-    public FakeSession(FakeBackend backend, ISessionEvents events, int lines, int phones)
+    private readonly Func<ValueTask>? _onEnd;
+
+    public FakeSession(FakeBackend backend, ISessionEvents events, int lines, int phones, Func<ValueTask>? onEnd = null)
     {
+        _onEnd = onEnd;
         Events = events;
         Lines = [.. Enumerable.Range(1, lines).Select(i => new FakeLine(backend, $"line-{i}"))];
         Phones = [.. Enumerable.Range(1, phones).Select(i => new FakePhone(backend, $"phone-{i}"))];
@@ -98,7 +104,7 @@ public sealed class FakeSession : IBackendSession
     public ValueTask DisposeAsync()
     {
         Disposed = true;
-        return ValueTask.CompletedTask;
+        return _onEnd?.Invoke() ?? ValueTask.CompletedTask;
     }
 }
 
